@@ -1,0 +1,75 @@
+# syntax=docker/dockerfile:1
+# One image target per deploy unit (STYLE 11): identity, profiles, mailer, gateway.
+#   docker build --target identity -t auth-platform/identity .
+# Checked offline by test/deploy/deploy.spec.ts (targets, USER, --omit=dev, CMD paths).
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
+
+# --- build: every dependency, then one rspack bundle per app ------------------------------------
+FROM base AS build
+COPY package.json package-lock.json ./
+# Not `npm ci`: npm 11 rejects its own lockfile for this tree; `install` still honours the lock.
+RUN npm install --no-audit --no-fund
+COPY . .
+RUN npx nest build identity \
+ && npx nest build profiles \
+ && npx nest build mailer \
+ && test -f dist/apps/identity/main.js \
+ && test -f dist/apps/profiles/main.js \
+ && test -f dist/apps/mailer/main.js \
+ && test -f gateway/main.mjs
+
+# --- prod-deps: the bundles keep node_modules external, so the runtime needs them ---------------
+FROM base AS prod-deps
+COPY package.json package-lock.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- runtime: shared by the four targets --------------------------------------------------------
+# Files stay owned by root and the process runs as `node` (uid 1000), so the app cannot modify
+# its own code even when the root filesystem is writable. package.json is needed at runtime for
+# "type": "module" (the bundles are ESM).
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /app
+COPY package.json ./
+COPY --from=prod-deps /app/node_modules ./node_modules
+USER node
+
+FROM runtime AS identity
+COPY --from=build /app/dist/apps/identity ./dist/apps/identity
+USER node
+EXPOSE 3001
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.IDENTITY_PORT||3001)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# `node dist/apps/identity/main.js migrate` runs the migrations and exits (compose one-shot, k8s Job).
+CMD ["node", "dist/apps/identity/main.js"]
+
+FROM runtime AS profiles
+COPY --from=build /app/dist/apps/profiles ./dist/apps/profiles
+USER node
+EXPOSE 3002
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PROFILES_PORT||3002)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/apps/profiles/main.js"]
+
+# The mailer is a BullMQ worker: port 3003 serves only /health/* and /metrics.
+FROM runtime AS mailer
+COPY --from=build /app/dist/apps/mailer ./dist/apps/mailer
+USER node
+EXPOSE 3003
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MAILER_PORT||3003)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/apps/mailer/main.js"]
+
+# Local/compose only: in Kubernetes the Ingress routes by the same table (gateway/routes.json).
+FROM runtime AS gateway
+COPY --from=build /app/gateway ./gateway
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.GATEWAY_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "gateway/main.mjs"]

@@ -1,0 +1,14 @@
+import type { SchemaOptions } from '@app/core';
+import { AuthConfig } from '../auth-config/auth-config.entity.js';
+import { OneTimeCode } from '../email/one-time-code.entity.js';
+import { OpaqueAccessToken, RefreshToken, Session } from '../sessions/session.entity.js';
+import { SigningKey } from '../tokens/signing-key.entity.js';
+import { User, UserProvider } from '../users/user.entity.js';
+import { IdentityInitial1763800000000 } from './migrations/1763800000000-IdentityInitial.js';
+
+export const IDENTITY_SCHEMA: SchemaOptions = {
+  schema: 'identity',
+  app: 'identity',
+  entities: [User, UserProvider, Session, RefreshToken, OpaqueAccessToken, OneTimeCode, AuthConfig, SigningKey],
+  migrations: [IdentityInitial1763800000000],
+};

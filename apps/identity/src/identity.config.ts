@@ -1,0 +1,33 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { BaseEnv, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
+
+/** identity's environment; see .env.example for what each variable means. */
+export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) IDENTITY_PORT = 3001;
+
+  @IsUrl({ require_tld: false, require_protocol: true }) JWT_ISSUER = 'http://localhost:8080/api/auth';
+  @IsString() @IsNotEmpty() JWT_AUDIENCE = 'authenticated';
+  @Type(() => Number) @IsInt() @Min(60) @Max(86400) JWT_ACCESS_TTL_SECONDS = 900;
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600) JWT_KEY_ROTATION_CHECK_SECONDS = 60;
+
+  @Type(() => Number) @IsInt() @Min(60) SESSION_ABSOLUTE_TTL_SECONDS = 30 * 86400;
+  @Type(() => Number) @IsInt() @Min(60) SESSION_IDLE_TTL_SECONDS = 7 * 86400;
+  @Type(() => Number) @IsInt() @Min(0) @Max(300) REFRESH_REUSE_GRACE_SECONDS = 10;
+
+  @ToBool() @IsBoolean() COOKIE_SECURE = true;
+  @IsIn(['lax', 'strict', 'none']) COOKIE_SAMESITE: 'lax' | 'strict' | 'none' = 'lax';
+
+  @Matches(/^anon_[0-9a-f]{64}$/, { message: 'must be anon_ followed by 64 lowercase hex characters' })
+  ANON_KEY = 'anon_' + '0'.repeat(64);
+
+  @Type(() => Number) @IsInt() @Min(8192) @Max(1048576) PASSWORD_ARGON2_MEMORY_KIB = 19456;
+  @Type(() => Number) @IsInt() @Min(1) @Max(10) PASSWORD_ARGON2_TIME_COST = 2;
+  @Type(() => Number) @IsInt() @Min(1) @Max(16) PASSWORD_ARGON2_PARALLELISM = 1;
+
+  @IsString() @MinLength(32) AUTH_HMAC_SECRET = 'dev-only-change-me-dev-only-change-me';
+  @Type(() => Number) @IsInt() @Min(1) @Max(100000) RATE_LIMIT_MULTIPLIER = 1;
+
+  @IsString() @IsNotEmpty() GORB_INSTANCE_DOMAIN = 'localhost';
+  @Type(() => Number) @IsInt() @Min(60) @Max(30 * 86400) GORB_ACCESS_TTL_SECONDS = 86400;
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations } from '@app/core';
+import { IDENTITY_SCHEMA } from './database/identity.schema.js';
+import { IdentityConfig } from './identity.config.js';
+import { IdentityModule } from './identity.module.js';
+import { SigningKeys } from './tokens/signing-keys.service.js';
+
+/**
+ * identity: users, credentials, sessions and tokens.
+ *   node main.js                 serve HTTP on IDENTITY_PORT
+ *   node main.js migrate         apply identity's migrations (schema `identity`) and exit
+ *   node main.js keys:rotate     add a signing key (published now, signing after the overlap)
+ *   node main.js keys:retire KID stop publishing and accepting a key
+ */
+const config = loadConfig(IdentityConfig, 'identity');
+const [command, arg] = process.argv.slice(2);
+
+if (command === 'migrate') {
+  await runMigrations(config, IDENTITY_SCHEMA);
+} else if (command === 'keys:rotate' || command === 'keys:retire') {
+  const ctx = await NestFactory.createApplicationContext(IdentityModule.register(config), { logger: ['error', 'warn'] });
+  const keys = ctx.get(SigningKeys);
+  if (command === 'keys:rotate') console.log(`new signing key ${await keys.rotate()}`);
+  else if (!arg || !(await keys.retire(arg))) {
+    console.error(`no live key ${arg ?? '(missing KID)'}`);
+    process.exitCode = 1;
+  } else console.log(`retired ${arg}`);
+  await ctx.close();
+} else if (command) {
+  console.error(`unknown command ${command}`);
+  process.exit(64);
+} else {
+  collectProcessMetrics('identity');
+  const app = await createHttpApp(IdentityModule.register(config), config);
+  await app.listen({ port: config.IDENTITY_PORT, host: '0.0.0.0' });
+}

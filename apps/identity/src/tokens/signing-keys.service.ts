@@ -1,0 +1,111 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { type DataSource, IsNull } from 'typeorm';
+import type { KeyResolver } from '@app/auth';
+import { IdentityConfig } from '../identity.config.js';
+import { SigningKey } from './signing-key.entity.js';
+
+export const SIGNING_ALG = 'ES256';
+
+interface LoadedKey {
+  kid: string;
+  createdAt: Date;
+  publicJwk: JWK;
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+}
+
+/**
+ * identity's signing keys (ES256), shared by every replica through the database. Several keys may
+ * be live: a new key is published in the JWKS at once but signs only after an overlap period, so
+ * verifiers that cached the old JWKS see it first; retired keys leave the JWKS. See README
+ * "Key rotation" for the procedure.
+ */
+@Injectable()
+export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('SigningKeys');
+  private keys: LoadedKey[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(IdentityConfig) private readonly config: IdentityConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.ensureOne();
+    await this.reload();
+    this.timer = setInterval(() => {
+      this.reload().catch((err: Error) => this.logger.warn(`key reload failed: ${err.message}`));
+    }, this.config.JWT_KEY_ROTATION_CHECK_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** How long a new key is published before it signs: two reload periods plus a JWKS cache. */
+  private get overlapMs(): number {
+    return (2 * this.config.JWT_KEY_ROTATION_CHECK_SECONDS + 60) * 1000;
+  }
+
+  /** The key that signs now: the newest one past its overlap period (or the only one). */
+  signer(): LoadedKey {
+    const now = Date.now();
+    const ready = this.keys.find((k) => now - k.createdAt.getTime() >= this.overlapMs);
+    const key = ready ?? this.keys[this.keys.length - 1];
+    if (!key) throw new Error('no signing key loaded');
+    return key;
+  }
+
+  async resolve(kid: string): Promise<KeyObject | undefined> {
+    return this.keys.find((k) => k.kid === kid)?.publicKey;
+  }
+
+  jwks(): { keys: JWK[] } {
+    return { keys: this.keys.map((k) => k.publicJwk) };
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.db.getRepository(SigningKey).find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+    this.keys = rows.map((r) => ({
+      kid: r.kid,
+      createdAt: r.createdAt,
+      publicJwk: { ...r.publicJwk, kid: r.kid, alg: r.alg, use: 'sig' },
+      publicKey: createPublicKey({ key: r.publicJwk as never, format: 'jwk' }),
+      privateKey: createPrivateKey({ key: r.privateJwk as never, format: 'jwk' }),
+    }));
+  }
+
+  /** Creates the first key when there is none (replicas race safely through an advisory lock). */
+  private async ensureOne(): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('identity:signing_keys'))`);
+      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM identity.signing_keys WHERE retired_at IS NULL`);
+      if (n === 0) await m.getRepository(SigningKey).insert(await newSigningKey());
+    });
+  }
+
+  /** Adds a key (published now, signing after the overlap). Used by `main.js keys:rotate`. */
+  async rotate(): Promise<string> {
+    const key = await newSigningKey();
+    await this.db.getRepository(SigningKey).insert(key);
+    return key.kid;
+  }
+
+  async retire(kid: string): Promise<boolean> {
+    const res = await this.db.getRepository(SigningKey).update({ kid, retiredAt: IsNull() }, { retiredAt: new Date() });
+    return (res.affected ?? 0) > 0;
+  }
+}
+
+export async function newSigningKey(): Promise<Pick<SigningKey, 'kid' | 'alg' | 'publicJwk' | 'privateJwk'>> {
+  const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const privateJwk = await exportJWK(privateKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { kid, alg: SIGNING_ALG, publicJwk, privateJwk };
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { EMAIL_TEMPLATES, QUEUES, type SendEmailJob } from '@app/contracts';
+import { QUEUE_PREFIX, redisOptions } from '@app/core';
+import { DeliveryMarkers } from './delivery/delivery-markers.js';
+import { MailerConfig } from './mailer.config.js';
+import { MailerMetrics } from './mailer.metrics.js';
+import { loadTemplates, render } from './templates/templates.js';
+import { MailTransport } from './transport/mail-transport.js';
+
+export type SendResult = 'sent' | 'duplicate';
+
+/**
+ * Renders and delivers one message per job. Idempotent by message id; throws to let BullMQ retry
+ * with backoff (the job keeps failed attempts for inspection). The worker is built here rather than
+ * with @Processor because its concurrency, lock and stall settings come from validated config.
+ */
+@Injectable()
+export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('SendEmailWorker');
+  private readonly templates;
+  private worker?: Worker<SendEmailJob, SendResult>;
+
+  constructor(
+    @Inject(MailerConfig) private readonly config: MailerConfig,
+    private readonly transport: MailTransport,
+    private readonly markers: DeliveryMarkers,
+    private readonly metrics: MailerMetrics,
+  ) {
+    this.templates = loadTemplates(config.MAIL_TEMPLATES_DIR);
+  }
+
+  async handle(job: Pick<Job<SendEmailJob>, 'data'>): Promise<SendResult> {
+    const mail = job.data;
+    if (!EMAIL_TEMPLATES.includes(mail.template)) throw new UnrecoverableError(`unknown template ${mail.template}`);
+    if (await this.markers.wasSent(mail.messageId)) {
+      this.metrics.duplicates.inc();
+      return 'duplicate';
+    }
+    if (!(await this.markers.claim(mail.messageId, this.config.MAILER_LOCK_MS))) {
+      throw new Error(`message ${mail.messageId} is being sent by another worker`);
+    }
+    const content = render(this.templates[mail.template], mail.vars);
+    const stop = this.metrics.sendLatency.startTimer();
+    try {
+      await this.transport.send({
+        messageId: `<${mail.messageId}@auth-platform>`,
+        to: mail.to,
+        ...content,
+        headers: mail.requestId ? { 'X-Request-Id': mail.requestId } : {},
+      });
+    } catch (err) {
+      await this.markers.release(mail.messageId).catch(() => undefined);
+      throw err;
+    }
+    stop();
+    await this.markers.markSent(mail.messageId);
+    this.metrics.sent.inc({ template: mail.template });
+    this.metrics.endToEnd.observe((Date.now() - Date.parse(mail.occurredAt)) / 1000);
+    this.logger.log({ messageId: mail.messageId, template: mail.template, requestId: mail.requestId }, 'mail accepted');
+    return 'sent';
+  }
+
+  onApplicationBootstrap(): void {
+    const worker = new Worker<SendEmailJob, SendResult>(QUEUES.EMAIL, (job) => this.handle(job), {
+      prefix: QUEUE_PREFIX,
+      connection: { ...redisOptions(this.config), maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) },
+      concurrency: this.config.MAILER_CONCURRENCY,
+      lockDuration: this.config.MAILER_LOCK_MS,
+      stalledInterval: this.config.MAILER_STALLED_INTERVAL_MS,
+      maxStalledCount: 5,
+    });
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
+      (final ? this.metrics.failed : this.metrics.retried).inc({ template: job.data.template });
+      this.logger.warn({ messageId: job.data.messageId, attempt: job.attemptsMade, final, err: err.message }, 'mail attempt failed');
+    });
+    // Without a listener an 'error' event would crash the process; Redis outages are expected.
+    worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
+    this.worker = worker;
+    this.logger.log(`consuming "${QUEUES.EMAIL}" with concurrency ${this.config.MAILER_CONCURRENCY} via ${this.transport.kind}`);
+  }
+
+  /** SIGTERM: stop taking jobs, finish the ones in hand, then exit. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,10 @@
+import type { SchemaOptions } from '@app/core';
+import { Profile } from '../profiles/profile.entity.js';
+import { ProfilesInitial1763800000001 } from './migrations/1763800000001-ProfilesInitial.js';
+
+export const PROFILES_SCHEMA: SchemaOptions = {
+  schema: 'profiles',
+  app: 'profiles',
+  entities: [Profile],
+  migrations: [ProfilesInitial1763800000001],
+};

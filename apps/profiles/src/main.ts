@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations } from '@app/core';
+import { PROFILES_SCHEMA } from './database/profiles.schema.js';
+import { ProfilesConfig } from './profiles.config.js';
+import { ProfilesModule } from './profiles.module.js';
+
+/**
+ * profiles: public profile reads and owner writes.
+ *   node main.js           serve HTTP on PROFILES_PORT
+ *   node main.js migrate   apply profiles' migrations (schema `profiles`) and exit
+ */
+const config = loadConfig(ProfilesConfig, 'profiles');
+const [command] = process.argv.slice(2);
+if (command === 'migrate') {
+  await runMigrations(config, PROFILES_SCHEMA);
+} else if (command) {
+  console.error(`unknown command ${command}`);
+  process.exit(64);
+} else {
+  collectProcessMetrics('profiles');
+  const app = await createHttpApp(ProfilesModule.register(config), config);
+  await app.listen({ port: config.PROFILES_PORT, host: '0.0.0.0' });
+}

@@ -1,0 +1,42 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JwtAuthModule } from '@app/auth';
+import { QUEUES } from '@app/contracts';
+import {
+  databaseModule,
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+  Outbox,
+  OUTBOX_OPTIONS,
+  queueRootModule,
+  queuesModule,
+  RedisModule,
+} from '@app/core';
+import { PROFILES_SCHEMA } from './database/profiles.schema.js';
+import { ProfilesConfig } from './profiles.config.js';
+
+@Module({})
+export class ProfilesModule {
+  static register(config: ProfilesConfig): DynamicModule {
+    return {
+      module: ProfilesModule,
+      imports: [
+        LoggingModule.forRoot({ app: 'profiles', level: config.LOG_LEVEL }),
+        databaseModule(config, PROFILES_SCHEMA),
+        TypeOrmModule.forFeature(PROFILES_SCHEMA.entities as never),
+        RedisModule.forRoot(config),
+        queueRootModule(config),
+        queuesModule(QUEUES.IDENTITY_INBOX),
+        HealthModule.forRoot({ database: true }),
+        MetricsModule,
+        JwtAuthModule.forRoot({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL }),
+      ],
+      providers: [
+        { provide: ProfilesConfig, useValue: config },
+        { provide: OUTBOX_OPTIONS, useValue: { schema: PROFILES_SCHEMA.schema } },
+        Outbox,
+      ],
+    };
+  }
+}

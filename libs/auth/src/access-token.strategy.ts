@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ACCESS_TOKEN_ALGORITHMS, type AccessTokenClaims, type Principal } from './principal.js';
+import { KEY_RESOLVER, type KeyResolver } from './key-resolver.js';
+
+export const JWT_VERIFY_OPTIONS = Symbol('JWT_VERIFY_OPTIONS');
+export interface JwtVerifyOptions {
+  issuer: string;
+  audience: string;
+}
+
+function kidOf(rawJwt: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(rawJwt.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    // Embedded keys (`jwk`, `jku`, `x5u`, `x5c`) are never trusted: such a token is refused outright.
+    if ('jwk' in header || 'jku' in header || 'x5u' in header || 'x5c' in header) return undefined;
+    return typeof header.kid === 'string' ? header.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * passport-jwt with public keys only: the key comes from the token's `kid` among the keys identity
+ * publishes; ES256 is the only algorithm; issuer, audience and expiry are checked.
+ */
+@Injectable()
+export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-token') {
+  constructor(@Inject(KEY_RESOLVER) keys: KeyResolver, @Inject(JWT_VERIFY_OPTIONS) opts: JwtVerifyOptions) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: [...ACCESS_TOKEN_ALGORITHMS],
+      issuer: opts.issuer,
+      audience: opts.audience,
+      ignoreExpiration: false,
+      // KeyObjects are accepted by jsonwebtoken at run time; the typings only list strings and buffers.
+      secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: never) => void) => {
+        const kid = kidOf(rawJwt);
+        if (!kid) return done(new Error('unknown key'));
+        keys.resolve(kid).then((key) => (key ? done(null, key as never) : done(new Error('unknown key'))), done);
+      },
+    });
+  }
+
+  validate(claims: AccessTokenClaims): Principal | false {
+    if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
+    return { userId: claims.sub, email: claims.email, sessionId: claims.sid, role: claims.role };
+  }
+}

@@ -1,0 +1,31 @@
+/** The InsForge error body (`/api/auth`): every error response has exactly this shape. */
+export interface InsforgeErrorBody {
+  error: string;
+  message: string;
+  statusCode: number;
+  nextActions?: string;
+}
+
+/** The Gorb error body (`/v1`). */
+export interface GorbErrorBody {
+  message: string;
+}
+
+/** Stable error codes of the InsForge API (as InsForge spells them) plus ours. */
+export const ERROR_CODES = Object.freeze({
+  INVALID_INPUT: 'INVALID_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  AUTH_INVALID_CREDENTIALS: 'AUTH_INVALID_CREDENTIALS',
+  AUTH_INVALID_API_KEY: 'AUTH_INVALID_API_KEY',
+  AUTH_EMAIL_EXISTS: 'AUTH_EMAIL_EXISTS',
+  AUTH_USER_NOT_FOUND: 'AUTH_USER_NOT_FOUND',
+  AUTH_UNAUTHORIZED: 'AUTH_UNAUTHORIZED',
+  AUTH_SIGNUP_DISABLED: 'AUTH_SIGNUP_DISABLED',
+} as const);
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

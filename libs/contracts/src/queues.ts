@@ -1,0 +1,73 @@
+/**
+ * Every queue and job the apps exchange, with its payload type. Names are frozen: renaming one
+ * strands the jobs already waiting in Redis under the old name, so add new names instead.
+ */
+export const QUEUES = Object.freeze({
+  /** identity -> mailer: one message to render and deliver */
+  EMAIL: 'email',
+  /** identity -> profiles: account lifecycle events */
+  PROFILES_INBOX: 'profiles-inbox',
+  /** profiles -> identity: profile changes for identity's read model */
+  IDENTITY_INBOX: 'identity-inbox',
+} as const);
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const EMAIL_TEMPLATES = [
+  'email-verification-code',
+  'email-verification-link',
+  'request-otp',
+  'reset-password-code',
+  'reset-password-link',
+] as const;
+export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
+
+/** Meta carried by every job: where it came from, for logs and tracing. */
+export interface JobMeta {
+  /** the X-Request-Id of the HTTP request that caused the job, when there was one */
+  requestId?: string;
+  /** ISO time the intent was recorded (outbox row creation) */
+  occurredAt: string;
+}
+
+export interface SendEmailJob extends JobMeta {
+  /** stable id of this message: the outbox id; used as BullMQ job id and SMTP Message-ID */
+  messageId: string;
+  template: EmailTemplate;
+  to: string;
+  vars: { email: string; name?: string; token?: string; link?: string };
+}
+
+export interface UserRegisteredEvent extends JobMeta {
+  userId: string;
+  email: string;
+  /** the profile to start with (InsForge: `{name}` from sign-up, or `{}`) */
+  profile: Record<string, unknown>;
+}
+
+export interface UserDeletedEvent extends JobMeta {
+  userId: string;
+}
+
+export interface ProfileUpdatedEvent extends JobMeta {
+  userId: string;
+  profile: Record<string, unknown>;
+  /** monotonically increasing per user; consumers ignore a version they have already applied */
+  version: number;
+}
+
+/** Queue -> job name -> payload. Producers and consumers are typed against this map. */
+export interface JobMap {
+  [QUEUES.EMAIL]: { 'send-email': SendEmailJob };
+  [QUEUES.PROFILES_INBOX]: { 'user.registered': UserRegisteredEvent; 'user.deleted': UserDeletedEvent };
+  [QUEUES.IDENTITY_INBOX]: { 'profile.updated': ProfileUpdatedEvent };
+}
+export type JobName<Q extends QueueName> = keyof JobMap[Q] & string;
+export type JobPayload<Q extends QueueName, N extends JobName<Q>> = JobMap[Q][N];
+
+/** Retry policy shared by every producer: explicit attempts with exponential backoff (+ jitter). */
+export const DEFAULT_JOB_OPTIONS = Object.freeze({
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 10000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+});

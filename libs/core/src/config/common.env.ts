@@ -1,0 +1,83 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import type { Constructor } from './load-config.js';
+
+/** `"true"`/`"false"`/`"1"`/`"0"` -> boolean; anything else stays a string and fails @IsBoolean. */
+export const ToBool = () =>
+  Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(v)) return true;
+    if (['false', '0', 'no'].includes(v)) return false;
+    return value;
+  });
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class BaseEnv {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+}
+
+export function WithDatabase<B extends Constructor>(Base: B) {
+  class DatabaseEnv extends Base {
+    @IsString() @IsNotEmpty() DB_HOST = '127.0.0.1';
+    @Type(() => Number) @IsInt() @Min(1) @Max(65535) DB_PORT = 5432;
+    @IsString() @IsNotEmpty() DB_USER = 'auth';
+    @IsString() DB_PASSWORD = 'auth';
+    @IsString() @IsNotEmpty() DB_NAME = 'auth';
+    @Type(() => Number) @IsInt() @Min(1) @Max(200) DB_POOL_SIZE = 10;
+  }
+  return DatabaseEnv;
+}
+
+export function WithRedis<B extends Constructor>(Base: B) {
+  class RedisEnv extends Base {
+    @IsString() @IsNotEmpty() REDIS_HOST = '127.0.0.1';
+    @Type(() => Number) @IsInt() @Min(1) @Max(65535) REDIS_PORT = 6379;
+    @IsOptional() @IsString() REDIS_PASSWORD?: string;
+    @Type(() => Number) @IsInt() @Min(0) @Max(15) REDIS_DB = 0;
+  }
+  return RedisEnv;
+}
+
+export function WithHttp<B extends Constructor>(Base: B) {
+  class HttpEnv extends Base {
+    @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+    PUBLIC_BASE_URL = 'http://localhost:8080';
+
+    /** comma-separated allow-list of browser origins; credentials are allowed only for these */
+    @IsString() CORS_ORIGINS = 'http://localhost:3000,http://localhost:5173';
+
+    @Type(() => Number) @IsInt() @Min(1024) @Max(10 * 1024 * 1024) BODY_LIMIT_BYTES = 65536;
+
+    @IsString() TRUST_PROXY = 'loopback,uniquelocal';
+  }
+  return HttpEnv;
+}
+
+export interface DatabaseConfig {
+  DB_HOST: string;
+  DB_PORT: number;
+  DB_USER: string;
+  DB_PASSWORD: string;
+  DB_NAME: string;
+  DB_POOL_SIZE: number;
+}
+export interface RedisConfig {
+  REDIS_HOST: string;
+  REDIS_PORT: number;
+  REDIS_PASSWORD?: string;
+  REDIS_DB: number;
+}
+export interface HttpConfig {
+  PUBLIC_BASE_URL: string;
+  CORS_ORIGINS: string;
+  BODY_LIMIT_BYTES: number;
+  TRUST_PROXY: string;
+  LOG_LEVEL: string;
+  NODE_ENV: string;
+}

@@ -1,0 +1,62 @@
+import { type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
+import type { DatabaseConfig } from '../config/common.env.js';
+
+export interface SchemaOptions {
+  /** the app's own schema: no app reads another app's schema */
+  schema: string;
+  app: string;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+}
+
+export function dataSourceOptions(c: DatabaseConfig, o: SchemaOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    host: c.DB_HOST,
+    port: c.DB_PORT,
+    username: c.DB_USER,
+    password: c.DB_PASSWORD,
+    database: c.DB_NAME,
+    schema: o.schema,
+    entities: o.entities,
+    migrations: o.migrations,
+    migrationsTableName: 'migrations',
+    // Reviewed migrations only, run as an explicit step (`main.js migrate`), never at boot.
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error', 'warn'],
+    extra: { max: c.DB_POOL_SIZE, application_name: o.app, connectionTimeoutMillis: 5000 },
+  };
+}
+
+export function databaseModule(c: DatabaseConfig, o: SchemaOptions): DynamicModule {
+  return TypeOrmModule.forRoot({
+    ...dataSourceOptions(c, o),
+    // Keep trying in the background instead of failing the boot when Postgres starts late.
+    retryAttempts: 30,
+    retryDelay: 1000,
+  });
+}
+
+/**
+ * Runs the app's pending migrations in its own schema and exits. Serialised with an advisory lock
+ * so two migrators (a Job and a developer) never interleave.
+ */
+export async function runMigrations(c: DatabaseConfig, o: SchemaOptions, log: (m: string) => void = console.log): Promise<void> {
+  const ds = new DataSource({ ...dataSourceOptions(c, o), migrationsTransactionMode: 'each' });
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${o.schema}`]);
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${o.schema}"`);
+    const done = await ds.runMigrations({ transaction: 'each' });
+    log(`${o.app}: ${done.length} migration(s) applied${done.length ? ': ' + done.map((m) => m.name).join(', ') : ''}`);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrate:${o.schema}`]).catch(() => undefined);
+    await runner.release();
+    await ds.destroy();
+  }
+}

@@ -1,0 +1,21 @@
+import { HttpException } from '@nestjs/common';
+import type { ErrorCode } from '@app/contracts';
+
+/**
+ * An error with a stable code, rendered by the error filter in the caller's API style
+ * (InsForge body for /api/auth, Gorb `{message}` for /v1).
+ */
+export class ApiError extends HttpException {
+  constructor(
+    status: number,
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly nextActions?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message, status);
+  }
+}
+
+export const invalidInput = (message: string, nextActions?: string) => new ApiError(400, 'INVALID_INPUT', message, nextActions);
+export const unauthorized = (message: string, code = 'AUTH_UNAUTHORIZED') => new ApiError(401, code, message);

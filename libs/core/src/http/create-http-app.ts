@@ -1,0 +1,69 @@
+import fastifyCookie from '@fastify/cookie';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { ApiErrorFilter } from '../errors/error.filter.js';
+import type { HttpConfig } from '../config/common.env.js';
+import { httpMetricsHook } from '../metrics/metrics.js';
+import { BodyError, parseJsonBody } from './json-body.js';
+import { requestIdOf } from './request-id.js';
+import { createValidationPipe } from './validation.js';
+
+export function parseOrigins(list: string): string[] {
+  return list
+    .split(',')
+    .map((s) => s.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+}
+
+/**
+ * The HTTP app every service shares: Fastify (about 5x Express on Node 20 for small JSON routes,
+ * see README), request ids, strict JSON bodies, an origin allow-list for CORS, one error filter.
+ */
+export async function createHttpApp(
+  module: unknown,
+  config: Pick<HttpConfig, 'BODY_LIMIT_BYTES' | 'TRUST_PROXY' | 'CORS_ORIGINS'>,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY,
+    genReqId: requestIdOf,
+    logger: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (e) {
+      const err = e instanceof BodyError ? e : new BodyError('Malformed JSON in request body');
+      done(err, undefined);
+    }
+  });
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    done();
+  });
+  fastify.addHook('onResponse', httpMetricsHook);
+
+  await app.register(fastifyCookie as never);
+  const origins = new Set(parseOrigins(config.CORS_ORIGINS));
+  app.enableCors({
+    // Only listed origins get CORS headers; an arbitrary origin is never reflected.
+    origin: (origin: string | undefined, cb: (err: Error | null, allow: boolean) => void) => cb(null, !!origin && origins.has(origin)),
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-CSRF-Token', 'X-Request-Id', 'If-None-Match'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag'],
+    maxAge: 600,
+  });
+  return app;
+}

@@ -1,0 +1,55 @@
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { type DynamicModule, Inject, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
+import type { QueueName } from '@app/contracts';
+import type { RedisConfig } from '../config/common.env.js';
+import { redisOptions } from '../redis/redis.module.js';
+
+/** Prefix of every BullMQ key, so the platform can share a Redis with others. */
+export const QUEUE_PREFIX = 'auth';
+
+export function queueRootModule(c: RedisConfig): DynamicModule {
+  return BullModule.forRoot({
+    prefix: QUEUE_PREFIX,
+    connection: { ...redisOptions(c), maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) },
+  });
+}
+
+const QUEUE_NAMES = Symbol('QUEUE_NAMES');
+
+/** Redis outages are expected: log them once per outage instead of letting ioredis shout. */
+@Injectable()
+class QueueErrorLogger implements OnModuleInit {
+  private readonly logger = new Logger('Queues');
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(QUEUE_NAMES) private readonly names: QueueName[],
+  ) {}
+
+  onModuleInit(): void {
+    for (const name of this.names) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      let last = 0;
+      queue.on('error', (err) => {
+        if (Date.now() - last > 30_000) this.logger.warn(`queue ${name}: ${err.message}`);
+        last = Date.now();
+      });
+    }
+  }
+}
+
+@Module({})
+export class QueuesModule {
+  static register(...names: QueueName[]): DynamicModule {
+    const queues = BullModule.registerQueue(...names.map((name) => ({ name })));
+    return {
+      module: QueuesModule,
+      imports: [queues],
+      providers: [{ provide: QUEUE_NAMES, useValue: names }, QueueErrorLogger],
+      exports: [queues],
+    };
+  }
+}
+
+export const queuesModule = (...names: QueueName[]) => QueuesModule.register(...names);

@@ -1,0 +1,643 @@
+/**
+ * Offline checks of the deploy files: Dockerfile, docker-compose.yml and the kustomize tree.
+ * Unit tier: no network, no Docker engine, no cluster. Needs `kubectl` on PATH (kustomize render);
+ * without it the Kubernetes tests fail, they are never skipped.
+ */
+import { composeSchemaErrors } from './compose-schema.js';
+import { effectiveCmd, effectiveUser, findStage, isRootUser, lineage, parseDockerfile } from './dockerfile-parser.js';
+import { type App, APPS, portVariable, readEnvExample, requiredEnv, isSecretVar, UNDOCUMENTED_ALLOWED } from './env-contract.js';
+import { appOfImage, byKind, type K8sObject, kustomize, labelsMatch, modelFor, named, podSpec } from './kubernetes.js';
+import {
+  GATEWAY_ENTRY,
+  gatewayHealthPath,
+  nestApps,
+  parseYamlFile,
+  readGatewayRoutes,
+  readRepoFile,
+  repoFileExists,
+} from './repo-files.js';
+
+/** The apps that own a Postgres schema and therefore a migration step. The mailer never migrates. */
+const MIGRATING_APPS = ['identity', 'profiles'] as const;
+const NEST_APPS = ['identity', 'profiles', 'mailer'] as const;
+
+const documented = new Set(readEnvExample().map((v) => v.name));
+const required = requiredEnv();
+
+/** The file each process starts from, as the build produces it. */
+function entryOf(app: string): string {
+  if (app === 'gateway') return GATEWAY_ENTRY;
+  const project = nestApps().get(app);
+  if (!project) throw new Error(`nest-cli.json has no application "${app}"`);
+  return project.bundle;
+}
+
+/** The source that file comes from: the app's entry point, or the gateway script itself. */
+function sourceOf(app: string): string {
+  return app === 'gateway' ? GATEWAY_ENTRY : (nestApps().get(app)?.source ?? `apps/${app}/src/main.ts`);
+}
+
+/** Variables a process may be given: those it reads, plus its explicit exceptions. */
+function readable(app: App): Set<string> {
+  return new Set([...required[app], ...(UNDOCUMENTED_ALLOWED[app] ?? [])]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Dockerfile
+// ---------------------------------------------------------------------------------------------------
+
+const dockerfileText = readRepoFile('Dockerfile');
+const stages = parseDockerfile(dockerfileText);
+
+function stageOf(target: string) {
+  const stage = findStage(stages, target);
+  if (!stage) throw new Error(`Dockerfile has no stage "FROM ... AS ${target}"`);
+  return stage;
+}
+
+function runsIn(target: string): string[] {
+  return stageOf(target)
+    .instructions.filter((i) => i.keyword === 'RUN')
+    .map((i) => i.args);
+}
+
+describe('Dockerfile', () => {
+  it('has one final target per deploy unit, plus the build and prod-deps stages', () => {
+    const names = stages.map((s) => s.name);
+    for (const target of [...APPS, 'build', 'prod-deps']) expect(names).toContain(target);
+  });
+
+  it('starts every stage from node:24-bookworm-slim (directly or through another stage)', () => {
+    const args = new Map([...dockerfileText.matchAll(/^ARG\s+(\w+)=(\S+)\s*$/gm)].map((m) => [m[1], m[2]]));
+    const bases = stages
+      .map((stage) => ({
+        stage: stage.name,
+        from: stage.from.replace(/^\$\{?(\w+)\}?$/, (_, name: string) => args.get(name) ?? `$${name}`),
+      }))
+      .filter(({ from }) => !findStage(stages, from));
+    expect(bases.length).toBeGreaterThan(0);
+    expect(bases.filter(({ from }) => from !== 'node:24-bookworm-slim')).toEqual([]);
+  });
+
+  it.each(APPS)('runs the %s target as a non-root user with NODE_ENV=production', (app) => {
+    const target = stageOf(app);
+    expect(isRootUser(effectiveUser(stages, target))).toBe(false);
+    const env = lineage(stages, target)
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.args);
+    expect(env.some((e) => /(^|\s)NODE_ENV=production(\s|$)/.test(e))).toBe(true);
+  });
+
+  it.each(APPS)('starts the %s target from the file the build produces', (app) => {
+    const target = stageOf(app);
+    expect(effectiveCmd(stages, target)).toEqual(['node', entryOf(app)]);
+    expect(`${sourceOf(app)} exists: ${repoFileExists(sourceOf(app))}`).toBe(`${sourceOf(app)} exists: true`);
+    // ...and the target really contains that file: copied from the build stage.
+    const source = app === 'gateway' ? 'gateway' : entryOf(app).replace(/\/[^/]+$/, '');
+    const copies = lineage(stages, target)
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'COPY' && /--from=build\b/.test(i.args));
+    expect(copies.some((c) => new RegExp(`/app/${source}/?\\s`).test(`${c.args} `))).toBe(true);
+  });
+
+  it('builds every Nest application in the build stage, with npm install (not npm ci)', () => {
+    const runs = runsIn('build').join('\n');
+    expect(runs).toMatch(/npm install\b/);
+    for (const app of nestApps().keys()) expect(runs).toMatch(new RegExp(`nest build ${app}\\b`));
+    const everyRun = stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'RUN');
+    expect(everyRun.filter((i) => /npm ci\b/.test(i.args))).toEqual([]);
+  });
+
+  it('installs the runtime node_modules with --omit=dev and copies them from prod-deps only', () => {
+    expect(runsIn('prod-deps').some((r) => /npm install\b.*--omit=dev/.test(r))).toBe(true);
+    for (const app of APPS) {
+      const copies = lineage(stages, stageOf(app))
+        .flatMap((s) => s.instructions)
+        .filter((i) => i.keyword === 'COPY' && /node_modules/.test(i.args));
+      expect(copies.length).toBeGreaterThan(0);
+      for (const copy of copies) expect(`${app}: ${copy.args}`).toMatch(/--from=prod-deps\b/);
+    }
+  });
+
+  it('keeps host builds, dependencies and secrets out of the build context', () => {
+    const ignored = readRepoFile('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
+    for (const entry of ['**/node_modules', 'dist', '.env', '.git']) expect(ignored).toContain(entry);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// docker-compose.yml
+// ---------------------------------------------------------------------------------------------------
+
+type ComposeService = {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string; target?: string };
+  command?: string | string[];
+  environment?: Record<string, unknown> | string[];
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  user?: string;
+  ports?: (string | number | { host_ip?: string; published?: string | number; target?: number })[];
+  read_only?: boolean;
+  cap_drop?: string[];
+  security_opt?: string[];
+  restart?: string;
+};
+type ComposeFile = { services: Record<string, ComposeService> };
+
+const compose = parseYamlFile<ComposeFile>('docker-compose.yml');
+const services = Object.entries(compose?.services ?? {});
+
+/** Third-party images and the variables their entrypoints read (not our contract). */
+const THIRD_PARTY_ENV: Record<string, readonly string[]> = {
+  postgres: ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB'],
+  redis: ['REDISCLI_AUTH'],
+  'axllent/mailpit': ['MP_MAX_MESSAGES', 'MP_SMTP_AUTH_ACCEPT_ANY', 'MP_SMTP_AUTH_ALLOW_INSECURE'],
+};
+
+function targetOf(service: ComposeService): string | undefined {
+  return typeof service.build === 'object' ? service.build.target : undefined;
+}
+
+/** The process a built service runs: its Dockerfile target. */
+function appOfService(service: ComposeService): App {
+  const target = targetOf(service);
+  if (!target || !(APPS as readonly string[]).includes(target)) throw new Error(`build target ${target} is no app`);
+  return target as App;
+}
+
+function envOf(service: ComposeService): Map<string, string> {
+  const env = new Map<string, string>();
+  if (Array.isArray(service.environment)) {
+    for (const entry of service.environment) {
+      const [name, ...rest] = entry.split('=');
+      env.set(name, rest.join('='));
+    }
+  } else {
+    for (const [name, value] of Object.entries(service.environment ?? {})) env.set(name, value == null ? '' : String(value));
+  }
+  return env;
+}
+
+function commandOf(service: ComposeService): string[] {
+  if (Array.isArray(service.command)) return service.command.map(String);
+  if (typeof service.command === 'string') return service.command.split(/\s+/);
+  const cmd = effectiveCmd(stages, stageOf(appOfService(service)));
+  if (!cmd) throw new Error('no command and no CMD');
+  return cmd;
+}
+
+function dependsOn(service: ComposeService): [string, string | undefined][] {
+  if (Array.isArray(service.depends_on)) return service.depends_on.map((name) => [name, undefined]);
+  return Object.entries(service.depends_on ?? {}).map(([name, dep]) => [name, dep?.condition]);
+}
+
+function healthTest(service: ComposeService): string {
+  const test = service.healthcheck?.test;
+  return Array.isArray(test) ? test.join(' ') : (test ?? '');
+}
+
+const built = services.filter(([, s]) => s.build !== undefined);
+/** Services others wait on to *complete*: the one-shot migration runners. */
+const oneShots = new Set(
+  services.flatMap(([, s]) =>
+    dependsOn(s)
+      .filter(([, condition]) => condition === 'service_completed_successfully')
+      .map(([name]) => name),
+  ),
+);
+const longRunning = services.filter(([name]) => !oneShots.has(name));
+
+describe('docker-compose.yml', () => {
+  it('validates against the Compose Specification schema', () => {
+    expect(services.length).toBeGreaterThan(0);
+    expect(composeSchemaErrors(compose)).toEqual([]);
+  });
+
+  it('has the infrastructure, the migration runners and every deploy unit', () => {
+    const names = services.map(([name]) => name);
+    for (const name of ['postgres', 'redis', 'mailpit', ...APPS, ...MIGRATING_APPS.map((a) => `${a}-migrate`)]) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it('builds only targets the Dockerfile defines, from the repository root', () => {
+    expect(built.length).toBeGreaterThan(0);
+    for (const [name, service] of built) {
+      expect(typeof service.build).toBe('object');
+      const build = service.build as { context?: string; dockerfile?: string; target?: string };
+      expect(`${name}: ${build.context}`).toMatch(/: \.\/?$/);
+      expect(build.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+      expect(stages.map((s) => s.name)).toContain(build.target);
+    }
+  });
+
+  it('runs every built service on a file the build produces', () => {
+    for (const [name, service] of built) {
+      const [bin, entry] = commandOf(service);
+      expect(`${name}: ${bin} ${entry}`).toBe(`${name}: node ${entryOf(appOfService(service))}`);
+    }
+  });
+
+  it('sets only variables documented in .env.example (or an explicit, per-app exception)', () => {
+    for (const [name, service] of services) {
+      const allowed = service.build
+        ? (v: string) => documented.has(v) || (UNDOCUMENTED_ALLOWED[appOfService(service)] ?? []).includes(v)
+        : (v: string) => (THIRD_PARTY_ENV[(service.image ?? '').split(':')[0]] ?? []).includes(v);
+      const undocumented = [...envOf(service).keys()].filter((v) => !allowed(v));
+      expect(`${name}: ${undocumented.join(', ')}`).toBe(`${name}: `);
+    }
+  });
+
+  it('gives every process each variable its .env.example section says it reads, and no other', () => {
+    for (const [name, service] of built) {
+      const env = envOf(service);
+      const missing = [...required[appOfService(service)]].filter((v) => !env.has(v));
+      expect(`${name} misses: ${missing.join(', ')}`).toBe(`${name} misses: `);
+      // ...and nothing it does not read (least privilege: no other app's secrets).
+      const extra = [...env.keys()].filter((v) => !readable(appOfService(service)).has(v));
+      expect(`${name} needlessly gets: ${extra.join(', ')}`).toBe(`${name} needlessly gets: `);
+    }
+  });
+
+  it('points hosts and URLs at compose services and their ports', () => {
+    const byName = new Map(services);
+    const portOf = (app: App) => envOf(byName.get(app) ?? {}).get(portVariable(app));
+    for (const [name, service] of built) {
+      const env = envOf(service);
+      const unknownHosts = ['DB_HOST', 'REDIS_HOST', 'SMTP_HOST']
+        .map((host) => [host, env.get(host)])
+        .filter(([, value]) => value && !byName.has(value))
+        .map(([host, value]) => `${host}=${value}`);
+      expect(`${name}: ${unknownHosts.join(', ')}`).toBe(`${name}: `);
+      const urls: [string, App, string][] = [
+        ['JWKS_URL', 'identity', '/.well-known/jwks.json'],
+        ['IDENTITY_URL', 'identity', '/'],
+        ['PROFILES_URL', 'profiles', '/'],
+      ];
+      for (const [variable, app, path] of urls) {
+        const value = env.get(variable);
+        if (!value) continue;
+        const url = new URL(value);
+        expect(`${name} ${variable}: ${url.hostname}:${url.port}${url.pathname}`).toBe(`${name} ${variable}: ${app}:${portOf(app)}${path}`);
+      }
+    }
+  });
+
+  it('uses the same database credentials as the postgres service', () => {
+    const pg = envOf(compose.services.postgres ?? {});
+    for (const app of MIGRATING_APPS) {
+      for (const service of [compose.services[app], compose.services[`${app}-migrate`]]) {
+        const env = envOf(service ?? {});
+        expect([env.get('DB_USER'), env.get('DB_PASSWORD'), env.get('DB_NAME')]).toEqual([
+          pg.get('POSTGRES_USER'),
+          pg.get('POSTGRES_PASSWORD'),
+          pg.get('POSTGRES_DB'),
+        ]);
+      }
+    }
+  });
+
+  it('health-checks every long-running service; apps on /health/ready at their own port', () => {
+    for (const [name, service] of longRunning) {
+      expect(`${name}: ${service.healthcheck?.disable === true || healthTest(service) === ''}`).toBe(`${name}: false`);
+      if (!service.build) continue;
+      const app = appOfService(service);
+      const port = envOf(service).get(portVariable(app));
+      const path = app === 'gateway' ? gatewayHealthPath() : '/health/ready';
+      expect(path).toBeDefined();
+      expect(healthTest(service)).toContain(`127.0.0.1:${port}${path}`);
+    }
+  });
+
+  it('waits on dependencies by condition: healthy services, completed one-shots', () => {
+    const byName = new Map(services);
+    for (const [name, service] of services) {
+      for (const [dep, condition] of dependsOn(service)) {
+        const target = byName.get(dep);
+        expect(`${name} -> ${dep}: ${target !== undefined}`).toBe(`${name} -> ${dep}: true`);
+        const expected = oneShots.has(dep) ? 'service_completed_successfully' : 'service_healthy';
+        expect(`${name} -> ${dep}: ${condition}`).toBe(`${name} -> ${dep}: ${expected}`);
+        // Waiting for "healthy" needs a healthcheck; a one-shot needs none.
+        expect(`${dep} health-checked: ${healthTest(target ?? {}) !== ''}`).toBe(`${dep} health-checked: ${!oneShots.has(dep)}`);
+      }
+    }
+  });
+
+  it('runs each app migration as a one-shot before the app starts; the mailer never migrates', () => {
+    for (const app of MIGRATING_APPS) {
+      const runner = compose.services[`${app}-migrate`];
+      expect(runner).toBeDefined();
+      expect(targetOf(runner)).toBe(app);
+      expect(commandOf(runner)).toEqual(['node', entryOf(app), 'migrate']);
+      expect(runner.restart ?? 'no').toBe('no');
+      expect(dependsOn(runner)).toContainEqual(['postgres', 'service_healthy']);
+      expect(dependsOn(compose.services[app])).toContainEqual([`${app}-migrate`, 'service_completed_successfully']);
+    }
+    const migrating = built.filter(([, s]) => commandOf(s).includes('migrate')).map(([, s]) => appOfService(s));
+    expect(migrating.sort()).toEqual([...MIGRATING_APPS].sort());
+  });
+
+  it('runs nothing as root, with no capabilities, no privilege gain and a read-only root', () => {
+    for (const [name, service] of services) {
+      const user = service.user ?? (service.build ? effectiveUser(stages, stageOf(appOfService(service))) : 'root');
+      expect(`${name} user ${user}: ${isRootUser(user)}`).toBe(`${name} user ${user}: false`);
+      expect(`${name}: ${service.cap_drop?.includes('ALL')}`).toBe(`${name}: true`);
+      expect(`${name}: ${service.security_opt?.includes('no-new-privileges:true')}`).toBe(`${name}: true`);
+      expect(`${name}: ${service.read_only}`).toBe(`${name}: true`);
+    }
+  });
+
+  it('publishes ports on 127.0.0.1 only, the gateway on its GATEWAY_PORT', () => {
+    for (const [name, service] of services) {
+      for (const port of service.ports ?? []) {
+        const hostIp = typeof port === 'object' ? port.host_ip : String(port).split(':')[0];
+        const parts = typeof port === 'object' ? [] : String(port).split(':');
+        expect(`${name} ${JSON.stringify(port)}: ${hostIp} ${parts.length}`).toBe(
+          `${name} ${JSON.stringify(port)}: 127.0.0.1 ${typeof port === 'object' ? 0 : 3}`,
+        );
+      }
+    }
+    const gateway = compose.services.gateway;
+    expect(gateway.ports).toContain(`127.0.0.1:8080:${envOf(gateway).get('GATEWAY_PORT')}`);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes (kustomize)
+// ---------------------------------------------------------------------------------------------------
+
+type Container = {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  ports?: { name?: string; containerPort: number }[];
+  env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+  envFrom?: { prefix?: string; configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  livenessProbe?: { httpGet?: { path: string; port: number | string } };
+  readinessProbe?: { httpGet?: { path: string; port: number | string } };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: {
+    runAsNonRoot?: boolean;
+    runAsUser?: number;
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    capabilities?: { drop?: string[] };
+  };
+};
+
+function containersOf(workload: K8sObject): Container[] {
+  return (podSpec(workload)?.containers ?? []) as Container[];
+}
+
+/** The environment of a container: name -> value, failing on unresolved or duplicated sources. */
+function containerEnv(objects: K8sObject[], container: Container, requireSecrets: boolean): Map<string, string> {
+  const env = new Map<string, string>();
+  const set = (name: string, value: string) => {
+    if (env.has(name)) throw new Error(`${container.name}: ${name} is set by two sources`);
+    env.set(name, value);
+  };
+  for (const source of container.envFrom ?? []) {
+    if (source.configMapRef) {
+      const configMap = named(objects, 'ConfigMap', source.configMapRef.name);
+      if (!configMap) throw new Error(`${container.name}: ConfigMap ${source.configMapRef.name} is not rendered`);
+      for (const [key, value] of Object.entries(configMap.data ?? {})) set(`${source.prefix ?? ''}${key}`, value);
+    } else {
+      throw new Error(`${container.name}: envFrom other than configMapRef hides which secrets it reads`);
+    }
+  }
+  for (const variable of container.env ?? []) {
+    const ref = variable.valueFrom?.secretKeyRef;
+    if (ref && requireSecrets) {
+      const secret = named(objects, 'Secret', ref.name);
+      const keys = Object.keys({ ...secret?.data, ...secret?.stringData });
+      if (!keys.includes(ref.key)) throw new Error(`${container.name}: Secret ${ref.name} has no key ${ref.key}`);
+    }
+    set(variable.name, ref ? `<secret ${ref.name}/${ref.key}>` : (variable.value ?? ''));
+  }
+  return env;
+}
+
+/** A probe's port resolved to a container port number (probes may name the port). */
+function resolvePort(container: Container, port: number | string | undefined): number | undefined {
+  if (typeof port === 'number') return container.ports?.some((p) => p.containerPort === port) ? port : undefined;
+  return container.ports?.find((p) => p.name === port)?.containerPort;
+}
+
+function servicePort(service: K8sObject | undefined, port: { name?: string; number?: number }) {
+  const ports = (service?.spec?.ports ?? []) as { name?: string; port: number }[];
+  return ports.find((p) => (port.name ? p.name === port.name : p.port === port.number))?.port;
+}
+
+const OVERLAYS = ['dev', 'prod'] as const;
+
+describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
+  const render = () => kustomize(`k8s/overlays/${overlay}`);
+  const deployments = () => byKind(render(), 'Deployment');
+  const jobs = () => byKind(render(), 'Job');
+  const workloads = () => [...deployments(), ...jobs()];
+  const deploymentOf = (app: string) => {
+    const found = deployments().filter((d) => containersOf(d).some((c) => appOfImage(c.image) === app));
+    expect(found.map((d) => d.metadata.name)).toEqual([app]);
+    return found[0];
+  };
+
+  it('renders with kubectl kustomize into one namespace', () => {
+    const objects = render();
+    expect(objects.length).toBeGreaterThan(0);
+    const namespaces = byKind(objects, 'Namespace').map((n) => n.metadata.name);
+    expect(namespaces).toHaveLength(1);
+    const elsewhere = objects
+      .filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== namespaces[0])
+      .map((o) => `${o.kind}/${o.metadata.name}: ${o.metadata.namespace}`);
+    expect(elsewhere).toEqual([]);
+  });
+
+  it('validates every object against the Kubernetes schema (kubernetes-models)', () => {
+    const problems: string[] = [];
+    for (const o of render()) {
+      const Model = modelFor(o.apiVersion, o.kind);
+      if (!Model) {
+        problems.push(`${o.apiVersion} ${o.kind}/${o.metadata?.name}: unknown to kubernetes-models`);
+        continue;
+      }
+      try {
+        new Model(o).validate();
+      } catch (error) {
+        problems.push(`${o.kind}/${o.metadata?.name}: ${(error as Error).message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('deploys exactly identity, profiles and mailer, each from its own image and bundle', () => {
+    expect(
+      deployments()
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual([...NEST_APPS].sort());
+    for (const app of NEST_APPS) {
+      const [container, ...others] = containersOf(deploymentOf(app));
+      expect(others).toHaveLength(0);
+      expect(appOfImage(container.image)).toBe(app);
+      // No command means the image's CMD, which the Dockerfile checks pin to the same bundle.
+      const command = [...(container.command ?? ['node', entryOf(app)]), ...(container.args ?? [])];
+      expect(command).toEqual(['node', entryOf(app)]);
+    }
+  });
+
+  it('probes /health/live and /health/ready on the container port its *_PORT says', () => {
+    for (const app of NEST_APPS) {
+      const [container] = containersOf(deploymentOf(app));
+      const env = containerEnv(render(), container, false);
+      const port = Number(env.get(portVariable(app)));
+      expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
+      expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(resolvePort(container, container.livenessProbe?.httpGet?.port)).toBe(port);
+      expect(resolvePort(container, container.readinessProbe?.httpGet?.port)).toBe(port);
+    }
+  });
+
+  it('runs every workload non-root, read-only, without capabilities, with resources', () => {
+    for (const workload of workloads()) {
+      const pod = podSpec(workload);
+      for (const c of containersOf(workload)) {
+        const id = `${workload.kind}/${workload.metadata.name}/${c.name}`;
+        const nonRoot = c.securityContext?.runAsNonRoot ?? pod?.securityContext?.runAsNonRoot;
+        // The image's USER is a name, which runAsNonRoot cannot verify: a numeric uid is needed.
+        const uid = c.securityContext?.runAsUser ?? pod?.securityContext?.runAsUser;
+        expect(`${id}: ${nonRoot} ${typeof uid === 'number' && uid > 0}`).toBe(`${id}: true true`);
+        expect(`${id}: ${c.securityContext?.readOnlyRootFilesystem}`).toBe(`${id}: true`);
+        expect(`${id}: ${c.securityContext?.allowPrivilegeEscalation}`).toBe(`${id}: false`);
+        expect(`${id}: ${c.securityContext?.capabilities?.drop?.includes('ALL')}`).toBe(`${id}: true`);
+        expect(`${id}: ${Boolean(c.resources?.requests?.memory && c.resources?.limits?.memory)}`).toBe(`${id}: true`);
+      }
+    }
+  });
+
+  it('routes the Ingress exactly like gateway/routes.json', () => {
+    const ingresses = byKind(render(), 'Ingress');
+    expect(ingresses).toHaveLength(1);
+    const expected = readGatewayRoutes()
+      .map((r) => `${r.prefix} -> ${r.upstream}`)
+      .sort();
+    const rules = (ingresses[0].spec?.rules ?? []) as { http?: { paths?: any[] } }[];
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) {
+      const paths = rule.http?.paths ?? [];
+      for (const p of paths) {
+        expect(`${p.path}: ${p.pathType}`).toBe(`${p.path}: Prefix`);
+        const service = named(render(), 'Service', p.backend?.service?.name);
+        expect(`${p.path}: ${servicePort(service, p.backend?.service?.port ?? {})}`).not.toBe(`${p.path}: undefined`);
+      }
+      expect(paths.map((p) => `${p.path} -> ${p.backend?.service?.name}`).sort()).toEqual(expected);
+    }
+  });
+
+  it('serves each routed app from a Service that selects its pods (and no migration pods)', () => {
+    const k8sServices = byKind(render(), 'Service');
+    for (const upstream of new Set(readGatewayRoutes().map((r) => r.upstream))) {
+      const service = named(render(), 'Service', upstream);
+      expect(service).toBeDefined();
+      const selector = service?.spec?.selector as Record<string, string>;
+      expect(labelsMatch(selector, deploymentOf(upstream).spec?.template?.metadata?.labels)).toBe(true);
+      const env = containerEnv(render(), containersOf(deploymentOf(upstream))[0], false);
+      expect(servicePort(service, { name: 'http' })).toBe(Number(env.get(portVariable(upstream as App))));
+    }
+    for (const job of jobs()) {
+      for (const service of k8sServices) {
+        expect(
+          `${service.metadata.name} selects ${job.metadata.name}: ${labelsMatch(service.spec?.selector, job.spec?.template?.metadata?.labels)}`,
+        ).toBe(`${service.metadata.name} selects ${job.metadata.name}: false`);
+      }
+    }
+  });
+
+  it('runs `main.js migrate` in a Job for identity and profiles only', () => {
+    const migrations = jobs().map((job) => {
+      const [container, ...others] = containersOf(job);
+      expect(others).toHaveLength(0);
+      const app = appOfImage(container.image) as App;
+      expect([...(container.command ?? []), ...(container.args ?? [])]).toEqual(['node', entryOf(app), 'migrate']);
+      expect(['Never', 'OnFailure']).toContain(podSpec(job).restartPolicy);
+      return app;
+    });
+    expect(migrations.sort()).toEqual([...MIGRATING_APPS].sort());
+    for (const d of deployments()) {
+      for (const c of containersOf(d)) expect([...(c.command ?? []), ...(c.args ?? [])]).not.toContain('migrate');
+    }
+  });
+
+  it('keeps the mailer private: no route, only its health port, a long grace period', () => {
+    const mailer = deploymentOf('mailer');
+    const [container] = containersOf(mailer);
+    const env = containerEnv(render(), container, false);
+    expect((container.ports ?? []).map((p) => p.containerPort)).toEqual([Number(env.get('MAILER_PORT'))]);
+    expect(podSpec(mailer).terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
+    const mailerLabels = mailer.spec?.template?.metadata?.labels;
+    for (const ingress of byKind(render(), 'Ingress')) {
+      for (const rule of ingress.spec?.rules ?? []) {
+        for (const p of rule.http?.paths ?? []) {
+          const service = named(render(), 'Service', p.backend?.service?.name);
+          expect(`${p.path}: ${labelsMatch(service?.spec?.selector, mailerLabels)}`).toBe(`${p.path}: false`);
+        }
+      }
+    }
+    // Scaled on its own: the HPA owns the replica count.
+    const hpa = byKind(render(), 'HorizontalPodAutoscaler').find((h) => h.spec?.scaleTargetRef?.name === 'mailer');
+    expect(hpa?.spec?.scaleTargetRef?.kind).toBe('Deployment');
+    expect(mailer.spec?.replicas).toBeUndefined();
+  });
+
+  it('gives every container exactly the documented variables its app reads', () => {
+    for (const workload of workloads()) {
+      for (const container of containersOf(workload)) {
+        const app = appOfImage(container.image) as App;
+        const env = containerEnv(render(), container, overlay === 'dev');
+        const id = `${workload.kind}/${workload.metadata.name}`;
+        const undocumented = [...env.keys()].filter((v) => !documented.has(v));
+        expect(`${id} undocumented: ${undocumented.join(', ')}`).toBe(`${id} undocumented: `);
+        const missing = [...required[app]].filter((v) => !env.has(v));
+        expect(`${id} misses: ${missing.join(', ')}`).toBe(`${id} misses: `);
+        const extra = [...env.keys()].filter((v) => !readable(app).has(v));
+        expect(`${id} needlessly gets: ${extra.join(', ')}`).toBe(`${id} needlessly gets: `);
+        // Secrets come from a Secret, never from a ConfigMap or a literal.
+        for (const secret of [...env.keys()].filter(isSecretVar)) {
+          expect(`${id} ${secret}: ${env.get(secret)?.startsWith('<secret ')}`).toBe(`${id} ${secret}: true`);
+        }
+      }
+    }
+    for (const o of [...byKind(render(), 'ConfigMap'), ...byKind(render(), 'Secret')]) {
+      const keys = Object.keys({ ...o.data, ...o.stringData });
+      expect(`${o.kind}/${o.metadata.name}: ${keys.filter((k) => !documented.has(k)).join(', ')}`).toBe(`${o.kind}/${o.metadata.name}: `);
+    }
+    const secretsInConfigMaps = byKind(render(), 'ConfigMap').flatMap((c) =>
+      Object.keys(c.data ?? {})
+        .filter(isSecretVar)
+        .map((key) => `${c.metadata.name}: ${key}`),
+    );
+    expect(secretsInConfigMaps).toEqual([]);
+  });
+
+  it('points profiles at identity JWKS through the identity Service', () => {
+    const env = containerEnv(render(), containersOf(deploymentOf('profiles'))[0], false);
+    const url = new URL(env.get('JWKS_URL') ?? 'missing:');
+    const identity = named(render(), 'Service', 'identity');
+    expect(`${url.hostname.split('.')[0]}:${url.port}${url.pathname}`).toBe(
+      `identity:${servicePort(identity, { name: 'http' })}/.well-known/jwks.json`,
+    );
+  });
+
+  if (overlay === 'prod') {
+    it('ships no placeholder Secret to production', () => {
+      for (const secret of byKind(render(), 'Secret')) {
+        const values = Object.values({ ...secret.stringData });
+        expect(`${secret.metadata.name}: ${values.some((v) => /REPLACE_ME/.test(v))}`).toBe(`${secret.metadata.name}: false`);
+      }
+    });
+  }
+});

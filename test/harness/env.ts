@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+
+/** Where the end-to-end stack runs: its own ports, its own Redis, a database named *_test. */
+export const ROOT = join(__dirname, '..', '..');
+export const DATA = join(ROOT, '.data', 'e2e');
+
+export const PORTS = {
+  gateway: 18080,
+  identity: 13001,
+  profiles: 13002,
+  mailer: 13003,
+  smtp: 12525,
+  sinkHttp: 12580,
+  redis: 16399,
+} as const;
+
+export const BASE_URL = `http://127.0.0.1:${PORTS.gateway}`;
+export const SINK_URL = `http://127.0.0.1:${PORTS.sinkHttp}`;
+export const ANON_KEY = 'anon_' + 'a1'.repeat(32);
+export const DB_NAME = process.env.E2E_DB_NAME ?? 'auth_test';
+
+/** The environment every app process of the e2e stack gets. */
+export function stackEnv(): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+    DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
+    DB_PORT: process.env.DB_PORT ?? '5432',
+    DB_USER: process.env.DB_USER ?? 'auth',
+    DB_PASSWORD: process.env.DB_PASSWORD ?? 'auth',
+    DB_NAME,
+    REDIS_HOST: '127.0.0.1',
+    REDIS_PORT: String(PORTS.redis),
+    GATEWAY_PORT: String(PORTS.gateway),
+    GATEWAY_TRUST_FORWARDED: 'true',
+    IDENTITY_PORT: String(PORTS.identity),
+    PROFILES_PORT: String(PORTS.profiles),
+    MAILER_PORT: String(PORTS.mailer),
+    PUBLIC_BASE_URL: BASE_URL,
+    JWT_ISSUER: `${BASE_URL}/api/auth`,
+    JWKS_URL: `http://127.0.0.1:${PORTS.identity}/.well-known/jwks.json`,
+    CORS_ORIGINS: 'http://app.example.test',
+    COOKIE_SECURE: 'true',
+    ANON_KEY,
+    AUTH_HMAC_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(PORTS.smtp),
+    SMTP_SECURE: 'false',
+    MAIL_FROM: 'Auth E2E <no-reply@auth.test>',
+    MAILER_LOCK_MS: '3000',
+    MAILER_STALLED_INTERVAL_MS: '1000',
+    PASSWORD_ARGON2_MEMORY_KIB: '19456',
+  };
+}

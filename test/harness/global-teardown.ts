@@ -1,0 +1,6 @@
+import { redis, stopAll } from './stack.ts';
+
+export default async function globalTeardown(): Promise<void> {
+  await stopAll();
+  redis.stop();
+}

@@ -1,0 +1,74 @@
+// A real SMTP server for the end-to-end tests (smtp-server + mailparser), with a small HTTP API
+// so that test files can read what arrived and make the server refuse mail for a while.
+//   GET  /messages[?to=addr]   parsed messages, oldest first
+//   POST /refuse?count=N       answer the next N messages with 451 (temporary failure)
+//   DELETE /messages           forget everything
+import { simpleParser } from 'mailparser';
+import { createServer } from 'node:http';
+import { SMTPServer } from 'smtp-server';
+
+const smtpPort = Number(process.env.SINK_SMTP_PORT ?? 2525);
+const httpPort = Number(process.env.SINK_HTTP_PORT ?? 2580);
+let messages = [];
+let refuse = 0;
+
+const smtp = new SMTPServer({
+  authOptional: true,
+  disableReverseLookup: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  size: 1024 * 1024,
+  onData(stream, session, cb) {
+    if (refuse > 0) {
+      refuse--;
+      stream.resume();
+      stream.on('end', () => {
+        const err = new Error('Try again later');
+        err.responseCode = 451;
+        cb(err);
+      });
+      return;
+    }
+    simpleParser(stream).then(
+      (m) => {
+        messages.push({
+          messageId: m.messageId,
+          to: (Array.isArray(m.to) ? m.to : [m.to]).flatMap((t) => t?.value?.map((v) => v.address) ?? []),
+          from: m.from?.text,
+          subject: m.subject,
+          text: m.text,
+          html: typeof m.html === 'string' ? m.html : '',
+          headers: Object.fromEntries([...m.headers].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+          receivedAt: new Date().toISOString(),
+        });
+        cb();
+      },
+      (err) => cb(err),
+    );
+  },
+});
+smtp.on('error', (err) => console.error('smtp error', err.message));
+smtp.listen(smtpPort, '127.0.0.1');
+
+createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const json = (status, body) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  if (req.method === 'GET' && url.pathname === '/messages') {
+    const to = url.searchParams.get('to')?.toLowerCase();
+    return json(200, to ? messages.filter((m) => m.to.some((a) => a.toLowerCase() === to)) : messages);
+  }
+  if (req.method === 'DELETE' && url.pathname === '/messages') {
+    messages = [];
+    return json(200, { ok: true });
+  }
+  if (req.method === 'POST' && url.pathname === '/refuse') {
+    refuse = Number(url.searchParams.get('count') ?? 0);
+    return json(200, { refuse });
+  }
+  if (url.pathname === '/health') return json(200, { ok: true, messages: messages.length });
+  json(404, { error: 'not found' });
+}).listen(httpPort, '127.0.0.1');
+console.log(`mail sink: smtp ${smtpPort}, http ${httpPort}`);

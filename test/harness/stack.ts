@@ -1,0 +1,156 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATA, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
+
+/**
+ * The processes of the e2e stack, started the way they are deployed: each app its own process,
+ * the gateway in front. Their pids live in a state file so that global setup, the test files
+ * (which stop and restart apps) and global teardown all see the same stack.
+ */
+export type ProcName = 'identity' | 'profiles' | 'mailer' | 'mailer2' | 'gateway' | 'sink';
+
+const STATE = join(DATA, 'stack.json');
+const LOGS = join(DATA, 'logs');
+
+const COMMANDS: Record<ProcName, { args: string[]; ready?: string; env?: Record<string, string> }> = {
+  identity: { args: ['dist/apps/identity/main.js'], ready: `http://127.0.0.1:${PORTS.identity}/health/ready` },
+  profiles: { args: ['dist/apps/profiles/main.js'], ready: `http://127.0.0.1:${PORTS.profiles}/health/ready` },
+  mailer: { args: ['dist/apps/mailer/main.js'], ready: `http://127.0.0.1:${PORTS.mailer}/health/ready` },
+  mailer2: {
+    args: ['dist/apps/mailer/main.js'],
+    ready: `http://127.0.0.1:${PORTS.mailer + 100}/health/ready`,
+    env: { MAILER_PORT: String(PORTS.mailer + 100) },
+  },
+  gateway: { args: ['gateway/main.mjs'], ready: `http://127.0.0.1:${PORTS.gateway}/healthz` },
+  sink: {
+    args: ['test/harness/mail-sink.mjs'],
+    ready: `${SINK_URL}/health`,
+    env: { SINK_SMTP_PORT: String(PORTS.smtp), SINK_HTTP_PORT: String(PORTS.sinkHttp) },
+  },
+};
+
+type State = Partial<Record<ProcName, number>>;
+const readState = (): State => (existsSync(STATE) ? (JSON.parse(readFileSync(STATE, 'utf8')) as State) : {});
+const writeState = (s: State) => {
+  mkdirSync(DATA, { recursive: true });
+  writeFileSync(STATE, JSON.stringify(s));
+};
+
+export const alive = (pid: number | undefined): boolean => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export const answers = (url: string) =>
+  fetch(url, { signal: AbortSignal.timeout(1500) }).then(
+    (r) => r.ok,
+    () => false,
+  );
+
+/** Starts one process of the stack and waits until it is ready. */
+export async function start(name: ProcName, env: Record<string, string> = {}, opts: { waitReady?: boolean } = {}): Promise<number> {
+  const cmd = COMMANDS[name];
+  mkdirSync(LOGS, { recursive: true });
+  const log = openSync(join(LOGS, `${name}.log`), 'a');
+  const child = spawn(process.execPath, cmd.args, {
+    cwd: ROOT,
+    env: { ...process.env, ...stackEnv(), ...cmd.env, ...env },
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  closeSync(log);
+  child.unref();
+  const pid = child.pid!;
+  writeState({ ...readState(), [name]: pid });
+  if (opts.waitReady !== false && cmd.ready) {
+    await waitFor(
+      async () => {
+        if (!alive(pid)) throw new Error(`${name} exited during start; see ${join(LOGS, `${name}.log`)}`);
+        return answers(cmd.ready!);
+      },
+      60_000,
+      `${name} to be ready`,
+    );
+  }
+  return pid;
+}
+
+/** Stops one process (SIGTERM: graceful; SIGKILL: a crash) and waits until it is gone. */
+export async function stop(name: ProcName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const pid = readState()[name];
+  if (alive(pid)) {
+    process.kill(pid!, signal);
+    await waitFor(() => !alive(pid), 30_000, `${name} to exit`);
+  }
+  const s = readState();
+  delete s[name];
+  writeState(s);
+}
+
+export const pidOf = (name: ProcName): number | undefined => readState()[name];
+
+export async function stopAll(): Promise<void> {
+  for (const name of Object.keys(readState()) as ProcName[]) await stop(name).catch(() => undefined);
+}
+
+/** The test Redis: our own instance on its own port, so tests can stop and restart it. */
+export const redis = {
+  start(): void {
+    mkdirSync(join(DATA, 'redis'), { recursive: true });
+    mkdirSync(LOGS, { recursive: true });
+    execFileSync('redis-server', [
+      '--port',
+      String(PORTS.redis),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'yes',
+      '--dir',
+      join(DATA, 'redis'),
+      '--pidfile',
+      join(DATA, 'redis', 'redis.pid'),
+      '--logfile',
+      join(LOGS, 'redis.log'),
+    ]);
+  },
+  async waitUp(): Promise<void> {
+    await waitFor(() => redis.ping(), 10_000, 'redis');
+  },
+  ping(): boolean {
+    try {
+      return (
+        execFileSync('redis-cli', ['-p', String(PORTS.redis), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim() === 'PONG'
+      );
+    } catch {
+      return false;
+    }
+  },
+  stop(): void {
+    try {
+      execFileSync('redis-cli', ['-p', String(PORTS.redis), 'shutdown', 'nosave'], { stdio: 'ignore' });
+    } catch {
+      /* already down */
+    }
+  },
+};

@@ -1,0 +1,48 @@
+import { PORTS } from '../harness/env.js';
+import { call, mailbox, randomEmail, randomIp } from '../harness/http.js';
+import { alive, pidOf, redis, waitFor } from '../harness/stack.js';
+
+const status = (port: number, path: string) =>
+  fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3000) }).then(
+    (r) => r.status,
+    () => 0,
+  );
+const apps = [PORTS.identity, PORTS.profiles, PORTS.mailer];
+
+describe('platform: Redis goes away and comes back', () => {
+  afterAll(async () => {
+    if (!redis.ping()) {
+      redis.start();
+      await redis.waitUp();
+    }
+  });
+
+  it('readiness turns 503, liveness stays 200, nothing crashes, a mail recorded meanwhile is delivered, and readiness recovers', async () => {
+    redis.stop();
+    await waitFor(
+      async () => (await Promise.all(apps.map((p) => status(p, '/health/ready')))).every((s) => s === 503),
+      20_000,
+      'readiness 503',
+    );
+    for (const p of apps) expect(await status(p, '/health/live')).toBe(200);
+
+    // The request only records the intent (outbox): it succeeds while Redis is down.
+    const email = randomEmail('outage');
+    const r = await call('POST', '/api/auth/email/send-otp', { body: { email }, ip: randomIp() });
+    expect(r.status).toBe(202);
+
+    await new Promise((res) => setTimeout(res, 1500));
+    for (const name of ['identity', 'profiles', 'mailer', 'gateway'] as const) expect(alive(pidOf(name))).toBe(true);
+    expect(await mailbox.list(email)).toHaveLength(0);
+
+    redis.start();
+    await redis.waitUp();
+    await waitFor(
+      async () => (await Promise.all(apps.map((p) => status(p, '/health/ready')))).every((s) => s === 200),
+      30_000,
+      'readiness 200',
+    );
+    const [mail] = await mailbox.waitFor(email, 1, 30_000);
+    expect(mail!.subject).toMatch(/is your verification code$/);
+  });
+});
