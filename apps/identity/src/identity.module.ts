@@ -11,8 +11,23 @@ import {
   OUTBOX_OPTIONS,
   queueRootModule,
   queuesModule,
+  RATE_LIMIT_RULES,
+  RateLimits,
   RedisModule,
 } from '@app/core';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthService } from './auth/auth.service.js';
+import { RefreshCookie } from './auth/refresh-cookie.js';
+import { GorbTokenGuard } from './gorb/gorb-token.guard.js';
+import { GorbController } from './gorb/gorb.controller.js';
+import { GorbService } from './gorb/gorb.service.js';
+import { PasswordHasher } from './passwords/password-hasher.js';
+import { RATE_LIMIT_RULES as IDENTITY_RATE_LIMITS } from './rate-limit/rules.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { SessionsRepository } from './sessions/sessions.repository.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { UserEvents } from './users/user-events.js';
+import { UsersRepository } from './users/users.repository.js';
 import { AuthConfigRepository } from './auth-config/auth-config.repository.js';
 import { AuthConfigService } from './auth-config/auth-config.service.js';
 import { PublicConfigController } from './auth-config/public-config.controller.js';
@@ -58,7 +73,7 @@ export class IdentityModule {
         keys,
         JwtAuthModule.forRoot({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyResolver: SigningKeys, imports: [keys] }),
       ],
-      controllers: [PublicConfigController, EmailController, JwksController],
+      controllers: [PublicConfigController, AuthController, SessionsController, EmailController, JwksController, GorbController],
       providers: [
         { provide: IdentityConfig, useValue: config },
         { provide: Clock, useClass: SystemClock },
@@ -71,6 +86,17 @@ export class IdentityModule {
         MailIntents,
         EmailService,
         AccessTokens,
+        { provide: RATE_LIMIT_RULES, useValue: { rules: IDENTITY_RATE_LIMITS, multiplier: config.RATE_LIMIT_MULTIPLIER } },
+        RateLimits,
+        UsersRepository,
+        UserEvents,
+        PasswordHasher,
+        SessionsRepository,
+        SessionsService,
+        RefreshCookie,
+        AuthService,
+        GorbTokenGuard,
+        GorbService,
       ],
     };
   }

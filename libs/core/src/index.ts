@@ -15,3 +15,4 @@ export * from './database/database.js';
 export * from './queue/queue.module.js';
 export * from './outbox/outbox.js';
 export * from './http/public.decorator.js';
+export * from './rate-limit/rate-limits.js';

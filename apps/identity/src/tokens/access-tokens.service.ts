@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
+import type { AccessTokenClaims } from '@app/auth';
 import { IdentityConfig } from '../identity.config.js';
 import { SIGNING_ALG, SigningKeys } from './signing-keys.service.js';
 
@@ -21,5 +22,23 @@ export class AccessTokens {
       .setIssuedAt()
       .setExpirationTime(`${this.config.JWT_ACCESS_TTL_SECONDS}s`)
       .sign(key.privateKey);
+  }
+
+  /** Verifies one of our access tokens (ES256 only, known kid, issuer, audience, expiry). */
+  async verify(token: string): Promise<AccessTokenClaims | null> {
+    try {
+      const { payload } = await jwtVerify<AccessTokenClaims>(
+        token,
+        async (header) => {
+          const key = header.kid && !header.jwk && !header.jku ? await this.keys.resolve(header.kid) : undefined;
+          if (!key) throw new Error('unknown key');
+          return key;
+        },
+        { algorithms: [SIGNING_ALG], issuer: this.config.JWT_ISSUER, audience: this.config.JWT_AUDIENCE },
+      );
+      return payload.role === 'authenticated' && typeof payload.sid === 'string' ? payload : null;
+    } catch {
+      return null;
+    }
   }
 }

@@ -15,6 +15,14 @@ export class ApiError extends HttpException {
   ) {
     super(message, status);
   }
+
+  /** Extra fields for the error body (Gorb's register flags, for instance). */
+  extra?: Record<string, unknown>;
+
+  withBody(extra: Record<string, unknown>): this {
+    this.extra = extra;
+    return this;
+  }
 }
 
 export const invalidInput = (message: string, nextActions?: string) => new ApiError(400, 'INVALID_INPUT', message, nextActions);

@@ -11,6 +11,7 @@ export interface ErrorView {
   message: string;
   nextActions?: string;
   headers: Record<string, string>;
+  extra?: Record<string, unknown>;
 }
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -34,6 +35,7 @@ export function toErrorView(exception: unknown, url: string): ErrorView {
       message: exception.message,
       nextActions: exception.nextActions,
       headers: exception.headers,
+      extra: exception.extra,
     };
   }
   if (exception instanceof HttpException) {
@@ -80,13 +82,13 @@ export function errorStyleFor(url: string): 'gorb' | 'insforge' {
 }
 
 export function insforgeBody(view: ErrorView): InsforgeErrorBody {
-  const body: InsforgeErrorBody = { error: view.code, message: view.message, statusCode: view.status };
+  const body: InsforgeErrorBody = { ...view.extra, error: view.code, message: view.message, statusCode: view.status };
   if (view.nextActions !== undefined) body.nextActions = view.nextActions;
   return body;
 }
 
 export function gorbBody(view: ErrorView): GorbErrorBody {
-  return { message: view.message };
+  return { ...view.extra, message: view.message };
 }
 
 /**

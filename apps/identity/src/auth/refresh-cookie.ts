@@ -1,0 +1,33 @@
+import { fastifyCookie } from '@fastify/cookie';
+import { Inject, Injectable } from '@nestjs/common';
+import { IdentityConfig } from '../identity.config.js';
+
+export const REFRESH_COOKIE = 'insforge_refresh_token';
+
+/**
+ * The web client's refresh cookie: HttpOnly, Secure (off only for plain-HTTP development),
+ * SameSite from config (Lax by default for a same-site frontend), Path narrowed to /api/auth.
+ */
+@Injectable()
+export class RefreshCookie {
+  constructor(@Inject(IdentityConfig) private readonly config: IdentityConfig) {}
+
+  private attrs(maxAge: number) {
+    return {
+      path: '/api/auth',
+      httpOnly: true,
+      secure: this.config.COOKIE_SECURE,
+      sameSite: this.config.COOKIE_SAMESITE,
+      maxAge,
+    } as const;
+  }
+
+  set(token: string, expiresAt: Date): string {
+    const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
+    return fastifyCookie.serialize(REFRESH_COOKIE, token, this.attrs(maxAge));
+  }
+
+  clear(): string {
+    return fastifyCookie.serialize(REFRESH_COOKIE, '', { ...this.attrs(0), expires: new Date(0) });
+  }
+}

@@ -1,0 +1,51 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { CurrentUser, type Principal } from '@app/auth';
+import { RevokeSessionsQuery, type SessionInfo } from '@app/contracts';
+import { ApiError, invalidInput } from '@app/core';
+import type { SessionRow } from './sessions.repository.js';
+import { SessionsService } from './sessions.service.js';
+
+export function toSessionInfo(s: SessionRow, currentId: string): SessionInfo {
+  const expires = s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt;
+  return {
+    id: s.id,
+    api: s.api,
+    clientType: s.clientType,
+    deviceName: s.deviceName,
+    userAgent: s.userAgent,
+    ip: s.ip,
+    createdAt: new Date(s.createdAt).toISOString(),
+    lastUsedAt: new Date(s.lastUsedAt).toISOString(),
+    expiresAt: new Date(expires).toISOString(),
+    current: s.id === currentId,
+  };
+}
+
+/** The caller's own sessions (ours: InsForge has none): list, revoke one, others or all. */
+@Controller('api/auth/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  async list(@CurrentUser() me: Principal): Promise<{ sessions: SessionInfo[] }> {
+    return { sessions: (await this.sessions.listLive(me.userId)).map((s) => toSessionInfo(s, me.sessionId)) };
+  }
+
+  @Delete()
+  @HttpCode(200)
+  async revokeMany(@CurrentUser() me: Principal, @Query() q: RevokeSessionsQuery) {
+    const revoked = await this.sessions.revokeAll(me.userId, 'user_revoked', { except: q.scope === 'others' ? me.sessionId : undefined });
+    return { success: true, revoked };
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  async revokeOne(
+    @CurrentUser() me: Principal,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => invalidInput('Invalid session ID format') })) id: string,
+  ) {
+    // Someone else's session id is indistinguishable from an unknown one.
+    if ((await this.sessions.revokeForUser(me.userId, id, 'user_revoked')) === 0) throw new ApiError(404, 'NOT_FOUND', 'Session not found');
+    return { success: true, revoked: 1 };
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface SessionRow {
+  id: string;
+  userId: string;
+  api: 'insforge' | 'gorb';
+  clientType: string;
+  deviceName: string | null;
+  userAgent: string;
+  ip: string;
+  csrfNonce: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface RefreshTokenRow {
+  sessionId: string;
+  rotatedAt: Date | null;
+  successorSealed: Buffer | null;
+}
+
+const SESSION_COLUMNS = `s.id, s.user_id AS "userId", s.api, s.client_type AS "clientType", s.device_name AS "deviceName",
+  s.user_agent AS "userAgent", s.ip, s.csrf_nonce AS "csrfNonce", s.created_at AS "createdAt", s.last_used_at AS "lastUsedAt",
+  s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt"`;
+
+/** Sessions, their refresh tokens (hashes only) and the Gorb API's opaque access tokens. */
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() readonly db: DataSource) {}
+
+  async insertSession(
+    m: EntityManager,
+    s: Pick<
+      SessionRow,
+      'userId' | 'api' | 'clientType' | 'deviceName' | 'userAgent' | 'ip' | 'csrfNonce' | 'idleExpiresAt' | 'absoluteExpiresAt'
+    >,
+  ): Promise<SessionRow> {
+    const [row] = await m.query(
+      `INSERT INTO identity.sessions (user_id, api, client_type, device_name, user_agent, ip, csrf_nonce, idle_expires_at, absolute_expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SESSION_COLUMNS.replace(/s\./g, '')}`,
+      [s.userId, s.api, s.clientType, s.deviceName, s.userAgent, s.ip, s.csrfNonce, s.idleExpiresAt, s.absoluteExpiresAt],
+    );
+    return row as SessionRow;
+  }
+
+  async insertRefreshToken(m: EntityManager, tokenHash: Buffer, sessionId: string): Promise<void> {
+    await m.query(`INSERT INTO identity.refresh_tokens (token_hash, session_id) VALUES ($1, $2)`, [tokenHash, sessionId]);
+  }
+
+  /** The token row and its session; `lock` takes the token row for the rotation that follows. */
+  async findByRefreshHash(
+    m: EntityManager | DataSource,
+    tokenHash: Buffer,
+    lock: boolean,
+  ): Promise<{ token: RefreshTokenRow; session: SessionRow } | null> {
+    const rows: (SessionRow & { rotatedAt: Date | null; successorSealed: Buffer | null; sessionId: string })[] = await m.query(
+      `SELECT ${SESSION_COLUMNS}, t.session_id AS "sessionId", t.rotated_at AS "rotatedAt", t.successor_sealed AS "successorSealed"
+       FROM identity.refresh_tokens t JOIN identity.sessions s ON s.id = t.session_id
+       WHERE t.token_hash = $1 ${lock ? 'FOR UPDATE OF t' : ''}`,
+      [tokenHash],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const { rotatedAt, successorSealed, sessionId, ...session } = r;
+    return { token: { sessionId, rotatedAt, successorSealed }, session };
+  }
+
+  async markRotated(m: EntityManager, tokenHash: Buffer, successorSealed: Buffer): Promise<void> {
+    await m.query(`UPDATE identity.refresh_tokens SET rotated_at = now(), successor_sealed = $2 WHERE token_hash = $1`, [
+      tokenHash,
+      successorSealed,
+    ]);
+  }
+
+  async touch(m: EntityManager, sessionId: string, idleExpiresAt: Date, ip: string): Promise<void> {
+    await m.query(`UPDATE identity.sessions SET last_used_at = now(), idle_expires_at = $2, ip = $3 WHERE id = $1`, [
+      sessionId,
+      idleExpiresAt,
+      ip,
+    ]);
+  }
+
+  async findSession(sessionId: string): Promise<SessionRow | null> {
+    const rows: SessionRow[] = await this.db.query(`SELECT ${SESSION_COLUMNS} FROM identity.sessions s WHERE s.id = $1`, [sessionId]);
+    return rows[0] ?? null;
+  }
+
+  /** Live sessions of a user, newest first (both APIs). */
+  listLive(userId: string): Promise<SessionRow[]> {
+    return this.db.query(
+      `SELECT ${SESSION_COLUMNS} FROM identity.sessions s
+       WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.absolute_expires_at > now() AND s.idle_expires_at > now()
+       ORDER BY s.created_at DESC`,
+      [userId],
+    );
+  }
+
+  /** Revokes sessions; returns how many were live. Their refresh and access tokens die with them. */
+  async revoke(
+    where: { sessionId?: string; userId?: string; exceptSessionId?: string; deviceName?: string },
+    reason: string,
+    m?: EntityManager,
+  ): Promise<number> {
+    const params: unknown[] = [reason];
+    const cond: string[] = ['revoked_at IS NULL'];
+    if (where.sessionId) cond.push(`id = $${params.push(where.sessionId)}`);
+    if (where.userId) cond.push(`user_id = $${params.push(where.userId)}`);
+    if (where.exceptSessionId) cond.push(`id <> $${params.push(where.exceptSessionId)}`);
+    if (where.deviceName) cond.push(`device_name = $${params.push(where.deviceName)}`);
+    if (!where.sessionId && !where.userId) throw new Error('revoke needs a session or a user');
+    const [{ n }] = await (m ?? this.db).query(
+      `WITH r AS (UPDATE identity.sessions SET revoked_at = now(), revoked_reason = $1 WHERE ${cond.join(' AND ')} RETURNING id),
+            d AS (DELETE FROM identity.opaque_access_tokens WHERE session_id IN (SELECT id FROM r))
+       SELECT count(*)::int AS n FROM r`,
+      params,
+    );
+    return n as number;
+  }
+
+  async insertOpaqueAccessToken(m: EntityManager, tokenHash: Buffer, sessionId: string, expiresAt: Date): Promise<void> {
+    await m.query(`DELETE FROM identity.opaque_access_tokens WHERE session_id = $1`, [sessionId]);
+    await m.query(`INSERT INTO identity.opaque_access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [
+      tokenHash,
+      sessionId,
+      expiresAt,
+    ]);
+  }
+
+  /** The live session behind a Gorb access token, or null. */
+  async findByOpaqueAccessHash(tokenHash: Buffer): Promise<SessionRow | null> {
+    const rows: SessionRow[] = await this.db.query(
+      `SELECT ${SESSION_COLUMNS} FROM identity.opaque_access_tokens t JOIN identity.sessions s ON s.id = t.session_id
+       WHERE t.token_hash = $1 AND t.expires_at > now() AND s.revoked_at IS NULL AND s.absolute_expires_at > now()`,
+      [tokenHash],
+    );
+    return rows[0] ?? null;
+  }
+}

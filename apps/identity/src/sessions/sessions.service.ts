@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { ApiError, type RequestMeta } from '@app/core';
+import { Clock } from '../common/clock.js';
+import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
+import { IdentityConfig } from '../identity.config.js';
+import { sealSuccessor, unsealSuccessor } from './refresh-token-seal.js';
+import { type SessionRow, SessionsRepository } from './sessions.repository.js';
+
+export interface StartedSession {
+  session: SessionRow;
+  refreshToken: string;
+}
+
+export const invalidRefreshToken = () => new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
+
+/** How far a replayed successor chain is followed (tab A refreshed twice before tab B's replay). */
+const MAX_REPLAY_CHAIN = 5;
+
+/**
+ * Sessions: one per sign-in, with absolute and idle lifetimes, revocable at once. Refresh tokens
+ * are 256-bit opaque values stored as SHA-256 and rotated on every use. Replaying a rotated token
+ * inside the grace window returns the same successor (concurrent refreshes never log a user out);
+ * replaying it later is treated as theft and revokes the whole session.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly repo: SessionsRepository,
+    private readonly clock: Clock,
+    @Inject(IdentityConfig) private readonly config: IdentityConfig,
+  ) {}
+
+  isLive(s: SessionRow, now = this.clock.now()): boolean {
+    return !s.revokedAt && s.idleExpiresAt > now && s.absoluteExpiresAt > now;
+  }
+
+  /** A new session with its first refresh token, inside the caller's transaction. */
+  async start(
+    m: EntityManager,
+    userId: string,
+    opts: { api: 'insforge' | 'gorb'; clientType: string; deviceName?: string | null; meta: RequestMeta },
+  ): Promise<StartedSession> {
+    const now = this.clock.now().getTime();
+    const absolute = new Date(now + this.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
+    const idle = new Date(Math.min(now + this.config.SESSION_IDLE_TTL_SECONDS * 1000, absolute.getTime()));
+    const session = await this.repo.insertSession(m, {
+      userId,
+      api: opts.api,
+      clientType: opts.clientType,
+      deviceName: opts.deviceName ?? null,
+      userAgent: opts.meta.userAgent,
+      ip: opts.meta.ip,
+      csrfNonce: randomBytes(16).toString('base64url'),
+      idleExpiresAt: idle,
+      absoluteExpiresAt: absolute,
+    });
+    const refreshToken = randomToken();
+    await this.repo.insertRefreshToken(m, sha256(refreshToken), session.id);
+    return { session, refreshToken };
+  }
+
+  /** The web client's CSRF token: stable for the session's life (it survives rotation), never stored. */
+  csrfTokenFor(s: Pick<SessionRow, 'id' | 'csrfNonce'>): string {
+    return hmac(this.config.AUTH_HMAC_SECRET, `csrf:v1:${s.id}:${s.csrfNonce}`).toString('hex');
+  }
+
+  csrfMatches(s: Pick<SessionRow, 'id' | 'csrfNonce'>, header: string | string[] | undefined): boolean {
+    if (typeof header !== 'string' || !/^[0-9a-f]{64}$/.test(header)) return false;
+    return safeEqual(Buffer.from(header, 'hex'), Buffer.from(this.csrfTokenFor(s), 'hex'));
+  }
+
+  /** The live session a refresh token belongs to, without rotating it (logout, CSRF checks). */
+  async sessionOfRefreshToken(token: string): Promise<SessionRow | null> {
+    if (!/^[0-9a-f]{64}$/.test(token)) return null;
+    const found = await this.repo.findByRefreshHash(this.repo.db, sha256(token), false);
+    return found && this.isLive(found.session) ? found.session : null;
+  }
+
+  /**
+   * Rotates a refresh token. `check` runs on the live session before anything changes (CSRF).
+   * Throws 401 AUTH_UNAUTHORIZED for unknown, expired, revoked or stolen tokens.
+   */
+  async rotate(token: string, meta: RequestMeta, check?: (s: SessionRow) => void): Promise<StartedSession> {
+    if (!/^[0-9a-f]{64}$/.test(token)) throw invalidRefreshToken();
+    const hash = sha256(token);
+    const outcome = await this.repo.db.transaction(async (m): Promise<StartedSession | 'reuse' | 'invalid'> => {
+      const found = await this.repo.findByRefreshHash(m, hash, true);
+      if (!found || !this.isLive(found.session)) return 'invalid';
+      const { token: row, session } = found;
+      check?.(session);
+      const now = this.clock.now();
+      if (!row.rotatedAt) {
+        const next = randomToken();
+        await this.repo.markRotated(m, hash, sealSuccessor(token, next));
+        await this.repo.insertRefreshToken(m, sha256(next), session.id);
+        const idle = new Date(Math.min(now.getTime() + this.config.SESSION_IDLE_TTL_SECONDS * 1000, session.absoluteExpiresAt.getTime()));
+        await this.repo.touch(m, session.id, idle, meta.ip);
+        return { session, refreshToken: next };
+      }
+      const live = await this.replayedSuccessor(m, token, row.rotatedAt, row.successorSealed, now);
+      if (live) return { session, refreshToken: live };
+      await this.repo.revoke({ sessionId: session.id }, 'refresh_token_reuse', m);
+      return 'reuse';
+    });
+    if (outcome === 'invalid' || outcome === 'reuse') throw invalidRefreshToken();
+    return outcome;
+  }
+
+  /** Inside the grace window: the live token at the end of the successor chain, if any. */
+  private async replayedSuccessor(
+    m: EntityManager,
+    token: string,
+    rotatedAt: Date,
+    sealed: Buffer | null,
+    now: Date,
+  ): Promise<string | null> {
+    const graceMs = this.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
+    let current = token;
+    let at: Date | null = rotatedAt;
+    let box = sealed;
+    for (let i = 0; i < MAX_REPLAY_CHAIN && at && box; i++) {
+      if (now.getTime() - at.getTime() > graceMs) return null;
+      const next = unsealSuccessor(current, box);
+      if (!next) return null;
+      const found = await this.repo.findByRefreshHash(m, sha256(next), false);
+      if (!found) return null;
+      if (!found.token.rotatedAt) return next;
+      current = next;
+      at = found.token.rotatedAt;
+      box = found.token.successorSealed;
+    }
+    return null;
+  }
+
+  revoke(sessionId: string, reason: string): Promise<number> {
+    return this.repo.revoke({ sessionId }, reason);
+  }
+
+  revokeForUser(userId: string, sessionId: string, reason: string): Promise<number> {
+    return this.repo.revoke({ sessionId, userId }, reason);
+  }
+
+  revokeAll(userId: string, reason: string, opts: { except?: string; m?: EntityManager } = {}): Promise<number> {
+    return this.repo.revoke({ userId, exceptSessionId: opts.except }, reason, opts.m);
+  }
+
+  listLive(userId: string): Promise<SessionRow[]> {
+    return this.repo.listLive(userId);
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** A user row with its sign-in providers, as every response needs it. */
+export interface UserRecord {
+  id: string;
+  email: string;
+  username: string | null;
+  passwordHash: string | null;
+  emailVerified: boolean;
+  profile: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  providers: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SELECT_USER = `
+  SELECT u.id, u.email, u.username, u.password_hash AS "passwordHash", u.email_verified AS "emailVerified",
+         u.profile, u.metadata, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
+         COALESCE((SELECT array_agg(DISTINCT p.provider ORDER BY p.provider) FROM identity.user_providers p WHERE p.user_id = u.id), '{}') AS providers
+  FROM identity.users u`;
+
+export class UniqueViolation extends Error {
+  constructor(readonly constraint: string) {
+    super(`unique violation: ${constraint}`);
+  }
+}
+
+const isUniqueViolation = (err: unknown): err is { code: string; constraint?: string } =>
+  typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private async one(sql: string, params: unknown[], m: EntityManager | DataSource = this.db): Promise<UserRecord | null> {
+    const rows: UserRecord[] = await m.query(sql, params);
+    return rows[0] ?? null;
+  }
+
+  findById(id: string, m?: EntityManager): Promise<UserRecord | null> {
+    return this.one(`${SELECT_USER} WHERE u.id = $1`, [id], m);
+  }
+
+  findByEmail(email: string, m?: EntityManager): Promise<UserRecord | null> {
+    return this.one(`${SELECT_USER} WHERE u.email = $1`, [email], m);
+  }
+
+  findByUsername(username: string, m?: EntityManager): Promise<UserRecord | null> {
+    return this.one(`${SELECT_USER} WHERE u.username = $1`, [username], m);
+  }
+
+  /** The user, and whether the session named by an access token is still live (one round trip). */
+  async findWithSession(userId: string, sessionId: string): Promise<{ user: UserRecord; sessionLive: boolean } | null> {
+    const rows: (UserRecord & { sessionLive: boolean })[] = await this.db.query(
+      `${SELECT_USER.replace(
+        'FROM identity.users u',
+        `, EXISTS (SELECT 1 FROM identity.sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL
+                   AND s.absolute_expires_at > now()) AS "sessionLive" FROM identity.users u`,
+      )} WHERE u.id = $1`,
+      [userId, sessionId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const { sessionLive, ...user } = row;
+    return { user, sessionLive };
+  }
+
+  async insert(
+    m: EntityManager,
+    row: { email: string; username?: string | null; passwordHash: string | null; emailVerified: boolean; profile: Record<string, unknown> },
+  ): Promise<UserRecord> {
+    try {
+      const [{ id }] = await m.query(
+        `INSERT INTO identity.users (email, username, password_hash, email_verified, profile) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [row.email, row.username ?? null, row.passwordHash, row.emailVerified, JSON.stringify(row.profile)],
+      );
+      return (await this.findById(id, m))!;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new UniqueViolation(err.constraint ?? 'unknown');
+      throw err;
+    }
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string | null, m?: EntityManager): Promise<void> {
+    await (m ?? this.db).query(`UPDATE identity.users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+  }
+
+  async markEmailVerified(userId: string, m?: EntityManager): Promise<void> {
+    await (m ?? this.db).query(`UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1`, [userId]);
+  }
+
+  async addProvider(
+    m: EntityManager,
+    userId: string,
+    provider: string,
+    accountId: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO identity.user_providers (user_id, provider, provider_account_id, provider_data) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (provider, provider_account_id) DO UPDATE SET provider_data = EXCLUDED.provider_data`,
+      [userId, provider, accountId, JSON.stringify(data)],
+    );
+  }
+}
