@@ -2,16 +2,19 @@ import { join } from 'node:path';
 
 /** Where the end-to-end stack runs: its own ports, its own Redis, a database named *_test. */
 export const ROOT = join(__dirname, '..', '..');
-export const DATA = join(ROOT, '.data', 'e2e');
+export const DATA = join(ROOT, '.data', `e2e${process.env.E2E_PORT_OFFSET ? `-${process.env.E2E_PORT_OFFSET}` : ''}`);
+
+/** Lets several engineers run the suite on one machine at once: E2E_PORT_OFFSET=200 E2E_DB_NAME=auth_b_test. */
+const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
 
 export const PORTS = {
-  gateway: 18080,
-  identity: 13001,
-  profiles: 13002,
-  mailer: 13003,
-  smtp: 12525,
-  sinkHttp: 12580,
-  redis: 16399,
+  gateway: 18080 + OFFSET,
+  identity: 13001 + OFFSET,
+  profiles: 13002 + OFFSET,
+  mailer: 13003 + OFFSET,
+  smtp: 12525 + OFFSET,
+  sinkHttp: 12580 + OFFSET,
+  redis: 16399 + OFFSET,
 } as const;
 
 export const BASE_URL = `http://127.0.0.1:${PORTS.gateway}`;

@@ -19,8 +19,8 @@ const COMMANDS: Record<ProcName, { args: string[]; ready?: string; env?: Record<
   mailer: { args: ['dist/apps/mailer/main.js'], ready: `http://127.0.0.1:${PORTS.mailer}/health/ready` },
   mailer2: {
     args: ['dist/apps/mailer/main.js'],
-    ready: `http://127.0.0.1:${PORTS.mailer + 100}/health/ready`,
-    env: { MAILER_PORT: String(PORTS.mailer + 100) },
+    ready: `http://127.0.0.1:${PORTS.mailer + 50}/health/ready`,
+    env: { MAILER_PORT: String(PORTS.mailer + 50) },
   },
   gateway: { args: ['gateway/main.mjs'], ready: `http://127.0.0.1:${PORTS.gateway}/healthz` },
   sink: {
