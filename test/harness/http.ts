@@ -68,6 +68,16 @@ export const mailbox = {
   async refuse(count: number): Promise<void> {
     await fetch(`${SINK_URL}/refuse?count=${count}`, { method: 'POST' });
   },
+  async delay(ms: number): Promise<void> {
+    await fetch(`${SINK_URL}/delay?ms=${ms}`, { method: 'POST' });
+  },
+};
+
+/** The first link in a message's text. */
+export const linkIn = (m: SinkMessage): string => {
+  const match = /(https?:\/\/\S+)/.exec(m.text);
+  if (!match) throw new Error(`no link in message: ${m.text}`);
+  return match[1]!;
 };
 
 /** The 6-digit code in a message's text. */

@@ -2,6 +2,8 @@
 // so that test files can read what arrived and make the server refuse mail for a while.
 //   GET  /messages[?to=addr]   parsed messages, oldest first
 //   POST /refuse?count=N       answer the next N messages with 451 (temporary failure)
+//   POST /delay?ms=N           hold each accepted message N ms before answering 250; a message
+//                              whose client disconnected meanwhile is dropped, not recorded
 //   DELETE /messages           forget everything
 import { simpleParser } from 'mailparser';
 import { createServer } from 'node:http';
@@ -11,6 +13,8 @@ const smtpPort = Number(process.env.SINK_SMTP_PORT ?? 2525);
 const httpPort = Number(process.env.SINK_HTTP_PORT ?? 2580);
 let messages = [];
 let refuse = 0;
+let delayMs = 0;
+const closed = new Set();
 
 const smtp = new SMTPServer({
   authOptional: true,
@@ -18,6 +22,9 @@ const smtp = new SMTPServer({
   disabledCommands: ['STARTTLS'],
   logger: false,
   size: 1024 * 1024,
+  onClose(session) {
+    closed.add(session.id);
+  },
   onData(stream, session, cb) {
     if (refuse > 0) {
       refuse--;
@@ -30,7 +37,9 @@ const smtp = new SMTPServer({
       return;
     }
     simpleParser(stream).then(
-      (m) => {
+      async (m) => {
+        if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+        if (closed.has(session.id)) return; // the sender died before we answered: not delivered
         messages.push({
           messageId: m.messageId,
           to: (Array.isArray(m.to) ? m.to : [m.to]).flatMap((t) => t?.value?.map((v) => v.address) ?? []),
@@ -63,6 +72,10 @@ createServer((req, res) => {
   if (req.method === 'DELETE' && url.pathname === '/messages') {
     messages = [];
     return json(200, { ok: true });
+  }
+  if (req.method === 'POST' && url.pathname === '/delay') {
+    delayMs = Number(url.searchParams.get('ms') ?? 0);
+    return json(200, { delayMs });
   }
   if (req.method === 'POST' && url.pathname === '/refuse') {
     refuse = Number(url.searchParams.get('count') ?? 0);

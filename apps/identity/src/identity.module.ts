@@ -36,6 +36,8 @@ import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { CodesRepository } from './email/codes.repository.js';
 import { CodesService } from './email/codes.service.js';
 import { EmailController } from './email/email.controller.js';
+import { EmailFlowsService } from './email/email-flows.service.js';
+import { EmailTasksWorker } from './email/email-tasks.worker.js';
 import { EmailService } from './email/email.service.js';
 import { MailIntents } from './email/mail-intents.js';
 import { IdentityConfig } from './identity.config.js';
@@ -67,7 +69,7 @@ export class IdentityModule {
         TypeOrmModule.forFeature(IDENTITY_SCHEMA.entities as never),
         RedisModule.forRoot(config),
         queueRootModule(config),
-        queuesModule(QUEUES.EMAIL, QUEUES.PROFILES_INBOX),
+        queuesModule(QUEUES.EMAIL, QUEUES.PROFILES_INBOX, QUEUES.IDENTITY_TASKS),
         HealthModule.forRoot({ database: true }),
         MetricsModule,
         keys,
@@ -97,6 +99,8 @@ export class IdentityModule {
         AuthService,
         GorbTokenGuard,
         GorbService,
+        EmailFlowsService,
+        EmailTasksWorker,
       ],
     };
   }

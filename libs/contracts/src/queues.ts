@@ -9,6 +9,11 @@ export const QUEUES = Object.freeze({
   PROFILES_INBOX: 'profiles-inbox',
   /** profiles -> identity: profile changes for identity's read model */
   IDENTITY_INBOX: 'identity-inbox',
+  /**
+   * identity -> identity: work a request only records (a send for an email that may not exist),
+   * so the request answers in the same time whatever the email.
+   */
+  IDENTITY_TASKS: 'identity-tasks',
 } as const);
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -55,11 +60,18 @@ export interface ProfileUpdatedEvent extends JobMeta {
   version: number;
 }
 
+/** "Mail this address a verification (or reset) code or link, if it has an account." */
+export interface EmailRequestedTask extends JobMeta {
+  email: string;
+  redirectTo?: string | null;
+}
+
 /** Queue -> job name -> payload. Producers and consumers are typed against this map. */
 export interface JobMap {
   [QUEUES.EMAIL]: { 'send-email': SendEmailJob };
   [QUEUES.PROFILES_INBOX]: { 'user.registered': UserRegisteredEvent; 'user.deleted': UserDeletedEvent };
   [QUEUES.IDENTITY_INBOX]: { 'profile.updated': ProfileUpdatedEvent };
+  [QUEUES.IDENTITY_TASKS]: { 'verification-requested': EmailRequestedTask; 'reset-requested': EmailRequestedTask };
 }
 export type JobName<Q extends QueueName> = keyof JobMap[Q] & string;
 export type JobPayload<Q extends QueueName, N extends JobName<Q>> = JobMap[Q][N];

@@ -57,15 +57,21 @@ export class CodesService {
     return token;
   }
 
+  /** A token's row in any state (used, expired), or null when the token was never issued. */
+  async findToken(m: EntityManager, token: string, purpose: CodePurpose) {
+    const row = await this.repo.findToken(m, sha256(token.toLowerCase()));
+    return row && row.purpose === purpose ? row : null;
+  }
+
   /** A live token's row without consuming it (link previews and redirects). */
   async peekToken(m: EntityManager, token: string, purpose: CodePurpose) {
-    const row = await this.repo.findToken(m, sha256(token));
+    const row = await this.repo.findToken(m, sha256(token.toLowerCase()));
     if (!row || row.purpose !== purpose || row.consumedAt || row.expiresAt <= this.clock.now()) return null;
     return row;
   }
 
   async consumeToken(m: EntityManager, token: string, purpose: CodePurpose) {
-    const row = await this.repo.lockToken(m, sha256(token));
+    const row = await this.repo.lockToken(m, sha256(token.toLowerCase()));
     if (!row || row.purpose !== purpose || row.consumedAt || row.expiresAt <= this.clock.now()) return null;
     row.consumedAt = this.clock.now();
     await this.repo.save(m, row);

@@ -1,8 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { AcceptedResponse } from '@app/contracts';
-import type { RequestMeta } from '@app/core';
+import type { EntityManager } from 'typeorm';
 import { IdentityConfig } from '../identity.config.js';
 import { CodesService } from './codes.service.js';
 import { MailIntents } from './mail-intents.js';
@@ -10,12 +7,10 @@ import { MailIntents } from './mail-intents.js';
 /** Link and exchanged reset tokens live 24 hours (InsForge's lifetime). */
 export const LINK_TTL_SECONDS = 24 * 3600;
 
-export const SEND_OTP_MESSAGE = 'If sign-in is available for this email, we have sent a verification code.';
-
+/** Records mails (and their codes or tokens) inside the caller's transaction. */
 @Injectable()
 export class EmailService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly codes: CodesService,
     private readonly mail: MailIntents,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
@@ -52,13 +47,42 @@ export class EmailService {
     });
   }
 
-  /** Email-code sign-in: always the same answer; the code and the mail intent commit together. */
-  async sendOtp(email: string, meta: RequestMeta): Promise<AcceptedResponse> {
-    await this.db.transaction(async (m) => {
-      const code = await this.codes.issueCode(m, email, 'sign_in');
-      await this.mail.record(m, { template: 'request-otp', to: email, vars: { email, token: code }, requestId: meta.requestId });
+  /** Records the password-reset mail (code or link, as configured). */
+  async recordReset(
+    m: EntityManager,
+    user: { email: string; name?: string },
+    method: 'code' | 'link',
+    redirectTo: string | null | undefined,
+    requestId?: string,
+  ): Promise<void> {
+    if (method === 'code') {
+      const code = await this.codes.issueCode(m, user.email, 'reset_password', redirectTo ?? null);
+      await this.mail.record(m, {
+        template: 'reset-password-code',
+        to: user.email,
+        vars: { email: user.email, name: user.name, token: code },
+        requestId,
+      });
+      return;
+    }
+    const token = await this.codes.issueToken(m, user.email, 'reset_password', LINK_TTL_SECONDS, redirectTo ?? null);
+    const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/auth/email/reset-password-link?token=${token}`;
+    await this.mail.record(m, {
+      template: 'reset-password-link',
+      to: user.email,
+      vars: { email: user.email, name: user.name, link },
+      requestId,
     });
+  }
+
+  /** Records the sign-in code mail. */
+  async recordOtp(m: EntityManager, email: string, requestId?: string): Promise<void> {
+    const code = await this.codes.issueCode(m, email, 'sign_in');
+    await this.mail.record(m, { template: 'request-otp', to: email, vars: { email, token: code }, requestId });
+  }
+
+  /** Call after the transaction commits. */
+  flush(): void {
     this.mail.flush();
-    return { success: true, message: SEND_OTP_MESSAGE };
   }
 }
