@@ -1,6 +1,34 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { BaseEnv, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
+
+export const DEV_HMAC_SECRET = 'dev-only-change-me-dev-only-change-me';
+
+/** The development default of a secret must never reach production. */
+@ValidatorConstraint({ name: 'notDevDefaultInProduction' })
+class NotDevDefaultInProduction implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    return (args.object as { NODE_ENV?: string }).NODE_ENV !== 'production' || value !== DEV_HMAC_SECRET;
+  }
+  defaultMessage(): string {
+    return 'must be your own secret in production (not the development default)';
+  }
+}
 
 /** identity's environment; see .env.example for what each variable means. */
 export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
@@ -25,7 +53,7 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @Type(() => Number) @IsInt() @Min(1) @Max(10) PASSWORD_ARGON2_TIME_COST = 2;
   @Type(() => Number) @IsInt() @Min(1) @Max(16) PASSWORD_ARGON2_PARALLELISM = 1;
 
-  @IsString() @MinLength(32) AUTH_HMAC_SECRET = 'dev-only-change-me-dev-only-change-me';
+  @IsString() @MinLength(32) @Validate(NotDevDefaultInProduction) AUTH_HMAC_SECRET = DEV_HMAC_SECRET;
   @Type(() => Number) @IsInt() @Min(1) @Max(100000) RATE_LIMIT_MULTIPLIER = 1;
 
   @IsString() @IsNotEmpty() GORB_INSTANCE_DOMAIN = 'localhost';
