@@ -1,10 +1,10 @@
-import pg from 'pg';
+import { Client } from 'pg';
 import { DB_NAME, stackEnv } from './env.js';
 
 /** Direct SQL on the e2e database, for arranging state a test cannot reach through the API. */
 export async function sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
   const env = stackEnv();
-  const client = new pg.Client({
+  const client = new Client({
     host: env.DB_HOST,
     port: Number(env.DB_PORT),
     user: env.DB_USER,

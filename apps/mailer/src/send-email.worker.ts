@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { EMAIL_TEMPLATES, QUEUES, type SendEmailJob } from '@app/contracts';
-import { QUEUE_PREFIX, redisOptions } from '@app/core';
+import { bullConnection } from '@app/core';
 import { DeliveryMarkers } from './delivery/delivery-markers.js';
 import { MailerConfig } from './mailer.config.js';
 import { MailerMetrics } from './mailer.metrics.js';
@@ -63,8 +63,7 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     const worker = new Worker<SendEmailJob, SendResult>(QUEUES.EMAIL, (job) => this.handle(job), {
-      prefix: QUEUE_PREFIX,
-      connection: { ...redisOptions(this.config), maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) },
+      ...bullConnection(this.config),
       concurrency: this.config.MAILER_CONCURRENCY,
       lockDuration: this.config.MAILER_LOCK_MS,
       stalledInterval: this.config.MAILER_STALLED_INTERVAL_MS,

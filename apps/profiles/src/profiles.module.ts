@@ -14,7 +14,12 @@ import {
   RedisModule,
 } from '@app/core';
 import { PROFILES_SCHEMA } from './database/profiles.schema.js';
+import { ProfilesInboxWorker } from './inbox/profiles-inbox.worker.js';
 import { ProfilesConfig } from './profiles.config.js';
+import { ProfileEvents } from './profiles/profile-events.js';
+import { ProfilesController } from './profiles/profiles.controller.js';
+import { ProfilesRepository } from './profiles/profiles.repository.js';
+import { ProfilesService } from './profiles/profiles.service.js';
 
 @Module({})
 export class ProfilesModule {
@@ -32,10 +37,15 @@ export class ProfilesModule {
         MetricsModule,
         JwtAuthModule.forRoot({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL }),
       ],
+      controllers: [ProfilesController],
       providers: [
         { provide: ProfilesConfig, useValue: config },
         { provide: OUTBOX_OPTIONS, useValue: { schema: PROFILES_SCHEMA.schema } },
         Outbox,
+        ProfilesRepository,
+        ProfileEvents,
+        ProfilesService,
+        ProfilesInboxWorker,
       ],
     };
   }

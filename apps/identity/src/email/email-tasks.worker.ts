@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
 import { type EmailRequestedTask, QUEUES } from '@app/contracts';
-import { QUEUE_PREFIX, redisOptions } from '@app/core';
+import { bullConnection } from '@app/core';
 import { IdentityConfig } from '../identity.config.js';
 import { EmailFlowsService } from './email-flows.service.js';
 
@@ -29,8 +29,7 @@ export class EmailTasksWorker implements OnApplicationBootstrap, OnApplicationSh
         this.logger.warn(`unknown task ${job.name}`);
       },
       {
-        prefix: QUEUE_PREFIX,
-        connection: { ...redisOptions(this.config), maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) },
+        ...bullConnection(this.config),
         concurrency: 4,
       },
     );

@@ -9,11 +9,19 @@ import { redisOptions } from '../redis/redis.module.js';
 /** Prefix of every BullMQ key, so the platform can share a Redis with others. */
 export const QUEUE_PREFIX = 'auth';
 
-export function queueRootModule(c: RedisConfig): DynamicModule {
-  return BullModule.forRoot({
+/**
+ * How every BullMQ client of ours connects: our key prefix, and a connection that waits for Redis
+ * (BullMQ needs `maxRetriesPerRequest: null`) and reconnects at most every 2 s after an outage.
+ */
+export function bullConnection(c: RedisConfig) {
+  return {
     prefix: QUEUE_PREFIX,
     connection: { ...redisOptions(c), maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) },
-  });
+  };
+}
+
+export function queueRootModule(c: RedisConfig): DynamicModule {
+  return BullModule.forRoot(bullConnection(c));
 }
 
 const QUEUE_NAMES = Symbol('QUEUE_NAMES');

@@ -1,0 +1,6 @@
+import { ApiError } from '@app/core';
+
+/** InsForge's answer for an unknown user; never cached, as the profile may arrive a moment later. */
+export const userNotFound = () => new ApiError(404, 'AUTH_USER_NOT_FOUND', 'User not found', undefined, { 'cache-control': 'no-store' });
+
+export const invalidUserId = () => new ApiError(400, 'INVALID_INPUT', 'Invalid user ID format');
