@@ -22,7 +22,9 @@ import { GorbTokenGuard } from './gorb/gorb-token.guard.js';
 import { GorbController } from './gorb/gorb.controller.js';
 import { GorbService } from './gorb/gorb.service.js';
 import { PasswordHasher } from './passwords/password-hasher.js';
+import { PROFILE_SYNC_PROVIDERS } from './profile-sync/index.js';
 import { RATE_LIMIT_RULES as IDENTITY_RATE_LIMITS } from './rate-limit/rules.js';
+import { LiveSessionGuard } from './sessions/live-session.guard.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -95,12 +97,15 @@ export class IdentityModule {
         PasswordHasher,
         SessionsRepository,
         SessionsService,
+        LiveSessionGuard,
         RefreshCookie,
         AuthService,
         GorbTokenGuard,
         GorbService,
         EmailFlowsService,
         EmailTasksWorker,
+        // Workers sit in the root module so they stop before TypeORM closes the database.
+        ...PROFILE_SYNC_PROVIDERS,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations } from 
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { IdentityConfig } from './identity.config.js';
 import { IdentityModule } from './identity.module.js';
+import { serveOpenApi } from './openapi/openapi.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
 
 /**
@@ -33,5 +34,6 @@ if (command === 'migrate') {
 } else {
   collectProcessMetrics('identity');
   const app = await createHttpApp(IdentityModule.register(config), config);
+  serveOpenApi(app);
   await app.listen({ port: config.IDENTITY_PORT, host: '0.0.0.0' });
 }

@@ -1,3 +1,5 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
 /** The InsForge error body (`/api/auth`): every error response has exactly this shape. */
 export interface InsforgeErrorBody {
   error: string;
@@ -6,8 +8,29 @@ export interface InsforgeErrorBody {
   nextActions?: string;
 }
 
+/** OpenAPI schema of {@link InsforgeErrorBody}. */
+export class ErrorResponseDto implements InsforgeErrorBody {
+  @ApiProperty({ description: 'Stable error code for programmatic handling', example: 'INVALID_INPUT' })
+  error: string;
+
+  @ApiProperty({ description: 'Human-readable message, safe to show', example: 'email: Invalid email format' })
+  message: string;
+
+  @ApiProperty({ type: 'integer', description: 'The HTTP status code', example: 400 })
+  statusCode: number;
+
+  @ApiPropertyOptional({ description: 'A hint on how to resolve the error' })
+  nextActions?: string;
+}
+
 /** The Gorb error body (`/v1`). */
 export interface GorbErrorBody {
+  message: string;
+}
+
+/** OpenAPI schema of {@link GorbErrorBody}. */
+export class GorbErrorResponseDto implements GorbErrorBody {
+  @ApiProperty({ example: 'Invalid credentials' })
   message: string;
 }
 

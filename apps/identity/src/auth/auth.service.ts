@@ -14,7 +14,7 @@ import { IdentityConfig } from '../identity.config.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizePassword, passwordPolicyProblem } from '../passwords/password-policy.js';
 import type { SessionRow } from '../sessions/sessions.repository.js';
-import { SessionsService } from '../sessions/sessions.service.js';
+import { invalidRefreshToken, SessionsService } from '../sessions/sessions.service.js';
 import { AccessTokens } from '../tokens/access-tokens.service.js';
 import { UserEvents } from '../users/user-events.js';
 import { toUserResponse } from '../users/user.mapper.js';
@@ -244,6 +244,8 @@ export class AuthService {
       token = input.bodyToken;
     }
     const rotated = await this.sessions.rotate(token, meta, (s) => {
+      // A Gorb session refreshes through /v1/auth/refresh (its access tokens are opaque).
+      if (s.api !== 'insforge') throw invalidRefreshToken();
       if (client === 'web' && !this.sessions.csrfMatches(s, input.csrfHeader)) throw new ApiError(403, 'FORBIDDEN', 'Invalid CSRF token');
     });
     const user = await this.users.findById(rotated.session.userId);

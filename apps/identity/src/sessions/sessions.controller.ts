@@ -1,8 +1,11 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type Principal } from '@app/auth';
-import { RevokeSessionsQuery, type SessionInfo } from '@app/contracts';
+import { RevokeSessionsQuery, RevokeSessionsResponseDto, type SessionInfo, SessionListResponseDto } from '@app/contracts';
 import { ApiError, invalidInput } from '@app/core';
+import { ApiInsforgeErrors, BEARER_AUTH } from '../openapi/openapi.decorators.js';
 import type { SessionRow } from './sessions.repository.js';
+import { LiveSessionGuard } from './live-session.guard.js';
 import { SessionsService } from './sessions.service.js';
 
 export function toSessionInfo(s: SessionRow, currentId: string): SessionInfo {
@@ -22,15 +25,24 @@ export function toSessionInfo(s: SessionRow, currentId: string): SessionInfo {
 }
 
 /** The caller's own sessions (ours: InsForge has none): list, revoke one, others or all. */
+@ApiTags('sessions')
+@ApiBearerAuth(BEARER_AUTH)
+@ApiInsforgeErrors({ 401: 'No, an invalid or an expired access token, or a revoked session' })
+@UseGuards(LiveSessionGuard)
 @Controller('api/auth/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
+  @ApiOperation({ summary: 'The caller’s live sessions (ours: InsForge has no session list)' })
+  @ApiOkResponse({ type: SessionListResponseDto })
   @Get()
   async list(@CurrentUser() me: Principal): Promise<{ sessions: SessionInfo[] }> {
     return { sessions: (await this.sessions.listLive(me.userId)).map((s) => toSessionInfo(s, me.sessionId)) };
   }
 
+  @ApiOperation({ summary: 'Revoke the caller’s other sessions, or all of them (ours)' })
+  @ApiOkResponse({ type: RevokeSessionsResponseDto })
+  @ApiInsforgeErrors({ 400: 'Missing or invalid `scope`' })
   @Delete()
   @HttpCode(200)
   async revokeMany(@CurrentUser() me: Principal, @Query() q: RevokeSessionsQuery) {
@@ -38,6 +50,10 @@ export class SessionsController {
     return { success: true, revoked };
   }
 
+  @ApiOperation({ summary: 'Revoke one of the caller’s sessions (ours)' })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'A session id from GET /api/auth/sessions' })
+  @ApiOkResponse({ type: RevokeSessionsResponseDto })
+  @ApiInsforgeErrors({ 400: 'Invalid session ID format', 404: 'No such session of the caller' })
   @Delete(':id')
   @HttpCode(200)
   async revokeOne(

@@ -135,7 +135,7 @@ export class SessionsRepository {
   async findByOpaqueAccessHash(tokenHash: Buffer): Promise<SessionRow | null> {
     const rows: SessionRow[] = await this.db.query(
       `SELECT ${SESSION_COLUMNS} FROM identity.opaque_access_tokens t JOIN identity.sessions s ON s.id = t.session_id
-       WHERE t.token_hash = $1 AND t.expires_at > now() AND s.revoked_at IS NULL AND s.absolute_expires_at > now()`,
+       WHERE t.token_hash = $1 AND t.expires_at > now() AND s.revoked_at IS NULL AND s.absolute_expires_at > now() AND s.idle_expires_at > now()`,
       [tokenHash],
     );
     return rows[0] ?? null;

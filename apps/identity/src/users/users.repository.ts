@@ -58,7 +58,7 @@ export class UsersRepository {
       `${SELECT_USER.replace(
         'FROM identity.users u',
         `, EXISTS (SELECT 1 FROM identity.sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL
-                   AND s.absolute_expires_at > now()) AS "sessionLive" FROM identity.users u`,
+                   AND s.absolute_expires_at > now() AND s.idle_expires_at > now()) AS "sessionLive" FROM identity.users u`,
       )} WHERE u.id = $1`,
       [userId, sessionId],
     );
