@@ -68,6 +68,13 @@ export const mailbox = {
   async refuse(count: number): Promise<void> {
     await fetch(`${SINK_URL}/refuse?count=${count}`, { method: 'POST' });
   },
+  /** Hold every message unanswered (a mailer blocked mid-SMTP) until release(). */
+  async hold(on: boolean): Promise<void> {
+    await fetch(`${SINK_URL}/${on ? 'hold' : 'release'}`, { method: 'POST' });
+  },
+  async held(): Promise<number> {
+    return ((await (await fetch(`${SINK_URL}/held`)).json()) as { held: number }).held;
+  },
   async delay(ms: number): Promise<void> {
     await fetch(`${SINK_URL}/delay?ms=${ms}`, { method: 'POST' });
   },

@@ -4,6 +4,7 @@
 //   POST /refuse?count=N       answer the next N messages with 451 (temporary failure)
 //   POST /delay?ms=N           hold each accepted message N ms before answering 250; a message
 //                              whose client disconnected meanwhile is dropped, not recorded
+//   POST /hold, POST /release  hold every message (unanswered) until released; GET /held counts them
 //   DELETE /messages           forget everything
 import { simpleParser } from 'mailparser';
 import { createServer } from 'node:http';
@@ -14,6 +15,8 @@ const httpPort = Number(process.env.SINK_HTTP_PORT ?? 2580);
 let messages = [];
 let refuse = 0;
 let delayMs = 0;
+let holding = false;
+let held = 0;
 const closed = new Set();
 
 const smtp = new SMTPServer({
@@ -39,6 +42,11 @@ const smtp = new SMTPServer({
     simpleParser(stream).then(
       async (m) => {
         if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+        if (holding) {
+          held++;
+          while (holding && !closed.has(session.id)) await new Promise((r) => setTimeout(r, 20));
+          held--;
+        }
         if (closed.has(session.id)) return; // the sender died before we answered: not delivered
         messages.push({
           messageId: m.messageId,
@@ -77,6 +85,11 @@ createServer((req, res) => {
     delayMs = Number(url.searchParams.get('ms') ?? 0);
     return json(200, { delayMs });
   }
+  if (req.method === 'POST' && (url.pathname === '/hold' || url.pathname === '/release')) {
+    holding = url.pathname === '/hold';
+    return json(200, { holding });
+  }
+  if (req.method === 'GET' && url.pathname === '/held') return json(200, { held });
   if (req.method === 'POST' && url.pathname === '/refuse') {
     refuse = Number(url.searchParams.get('count') ?? 0);
     return json(200, { refuse });

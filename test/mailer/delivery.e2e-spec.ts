@@ -26,6 +26,7 @@ async function expectEachOnce(emails: string[], timeoutMs = 60_000): Promise<voi
 
 describe('mail delivery: nothing lost, nothing twice', () => {
   afterEach(async () => {
+    await mailbox.hold(false);
     await mailbox.delay(0);
     await mailbox.refuse(0);
   });
@@ -49,7 +50,7 @@ describe('mail delivery: nothing lost, nothing twice', () => {
   });
 
   it('a mailer killed with SIGKILL in the middle of a batch loses no message and sends none twice', async () => {
-    await mailbox.delay(300);
+    await mailbox.delay(100);
     const emails = Array.from({ length: 20 }, () => randomEmail('sigkill'));
     await Promise.all(emails.map(sendOtp));
     await waitFor(
@@ -57,7 +58,11 @@ describe('mail delivery: nothing lost, nothing twice', () => {
       30_000,
       'some mail',
     );
+    // Every worker slot (MAILER_CONCURRENCY=5) is now stuck in an SMTP transaction: kill it there.
+    await mailbox.hold(true);
+    await waitFor(async () => (await mailbox.held()) >= 5, 30_000, 'five messages in flight');
     await stop('mailer', 'SIGKILL');
+    await mailbox.hold(false);
     await mailbox.delay(0);
     await start('mailer');
     await expectEachOnce(emails);

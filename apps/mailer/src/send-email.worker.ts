@@ -84,5 +84,6 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
   /** SIGTERM: stop taking jobs, finish the ones in hand, then exit. */
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    this.transport.close();
   }
 }

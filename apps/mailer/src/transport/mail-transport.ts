@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createTransport, type Transporter } from 'nodemailer';
@@ -18,7 +18,7 @@ export interface OutgoingMail {
  * costs a handshake each time), otherwise `.eml` files in MAIL_OUTBOX_DIR for local development.
  */
 @Injectable()
-export class MailTransport implements OnApplicationShutdown {
+export class MailTransport {
   private readonly logger = new Logger('MailTransport');
   private readonly smtp?: Transporter;
   private readonly files?: Transporter;
@@ -68,7 +68,8 @@ export class MailTransport implements OnApplicationShutdown {
     this.logger.log(`wrote ${mail.subject ? 'message' : 'empty message'} for ${mail.to} to ${file}`);
   }
 
-  onApplicationShutdown(): void {
+  /** Closes the pool; the worker calls it once its jobs in hand are done. */
+  close(): void {
     this.smtp?.close();
   }
 }
