@@ -44,7 +44,8 @@ const smtp = new SMTPServer({
         if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
         if (holding) {
           held++;
-          while (holding && !closed.has(session.id)) await new Promise((r) => setTimeout(r, 20));
+          const stillHeld = () => holding && !closed.has(session.id);
+          while (stillHeld()) await new Promise((r) => setTimeout(r, 20));
           held--;
         }
         if (closed.has(session.id)) return; // the sender died before we answered: not delivered
