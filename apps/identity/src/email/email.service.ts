@@ -7,6 +7,26 @@ import { MailIntents } from './mail-intents.js';
 /** Link and exchanged reset tokens live 24 hours (InsForge's lifetime). */
 export const LINK_TTL_SECONDS = 24 * 3600;
 
+interface Recipient {
+  email: string;
+  name?: string;
+}
+
+const FLOWS = {
+  verify: {
+    purpose: 'verify_email',
+    codeTemplate: 'email-verification-code',
+    linkTemplate: 'email-verification-link',
+    linkPath: '/api/auth/email/verify-link',
+  },
+  reset: {
+    purpose: 'reset_password',
+    codeTemplate: 'reset-password-code',
+    linkTemplate: 'reset-password-link',
+    linkPath: '/api/auth/email/reset-password-link',
+  },
+} as const;
+
 /** Records mails (and their codes or tokens) inside the caller's transaction. */
 @Injectable()
 export class EmailService {
@@ -20,59 +40,38 @@ export class EmailService {
    * Records the verification mail for a new or unverified account (code or link, as configured),
    * inside the caller's transaction. Delivery happens in the mailer.
    */
-  async recordVerification(
+  recordVerification(
     m: EntityManager,
-    user: { email: string; name?: string },
+    user: Recipient,
     method: 'code' | 'link',
     redirectTo: string | null | undefined,
     requestId?: string,
-  ): Promise<void> {
-    if (method === 'code') {
-      const code = await this.codes.issueCode(m, user.email, 'verify_email', redirectTo ?? null);
-      await this.mail.record(m, {
-        template: 'email-verification-code',
-        to: user.email,
-        vars: { email: user.email, name: user.name, token: code },
-        requestId,
-      });
-      return;
-    }
-    const token = await this.codes.issueToken(m, user.email, 'verify_email', LINK_TTL_SECONDS, redirectTo ?? null);
-    const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/auth/email/verify-link?token=${token}`;
-    await this.mail.record(m, {
-      template: 'email-verification-link',
-      to: user.email,
-      vars: { email: user.email, name: user.name, link },
-      requestId,
-    });
+  ) {
+    return this.recordCodeOrLink(m, user, FLOWS.verify, method, redirectTo, requestId);
   }
 
   /** Records the password-reset mail (code or link, as configured). */
-  async recordReset(
+  recordReset(m: EntityManager, user: Recipient, method: 'code' | 'link', redirectTo: string | null | undefined, requestId?: string) {
+    return this.recordCodeOrLink(m, user, FLOWS.reset, method, redirectTo, requestId);
+  }
+
+  private async recordCodeOrLink(
     m: EntityManager,
-    user: { email: string; name?: string },
+    user: Recipient,
+    flow: (typeof FLOWS)[keyof typeof FLOWS],
     method: 'code' | 'link',
     redirectTo: string | null | undefined,
     requestId?: string,
   ): Promise<void> {
+    const vars = { email: user.email, name: user.name };
     if (method === 'code') {
-      const code = await this.codes.issueCode(m, user.email, 'reset_password', redirectTo ?? null);
-      await this.mail.record(m, {
-        template: 'reset-password-code',
-        to: user.email,
-        vars: { email: user.email, name: user.name, token: code },
-        requestId,
-      });
+      const code = await this.codes.issueCode(m, user.email, flow.purpose, redirectTo ?? null);
+      await this.mail.record(m, { template: flow.codeTemplate, to: user.email, vars: { ...vars, token: code }, requestId });
       return;
     }
-    const token = await this.codes.issueToken(m, user.email, 'reset_password', LINK_TTL_SECONDS, redirectTo ?? null);
-    const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/auth/email/reset-password-link?token=${token}`;
-    await this.mail.record(m, {
-      template: 'reset-password-link',
-      to: user.email,
-      vars: { email: user.email, name: user.name, link },
-      requestId,
-    });
+    const token = await this.codes.issueToken(m, user.email, flow.purpose, LINK_TTL_SECONDS, redirectTo ?? null);
+    const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${flow.linkPath}?token=${token}`;
+    await this.mail.record(m, { template: flow.linkTemplate, to: user.email, vars: { ...vars, link }, requestId });
   }
 
   /** Records the sign-in code mail. */
