@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -6,14 +7,25 @@ import { call } from '../harness/http.js';
 import { compareOperation, type OpenApiDoc, type OperationFindings } from './openapi-compare.js';
 
 /**
- * identity serves an OpenAPI document generated from its code; for each InsForge operation we
- * implement, this compares it with InsForge's own OpenAPI file from the point of view of a client
- * written against that file (see openapi-compare.ts for the rules).
+ * identity and profiles each serve an OpenAPI document generated from their code; for each InsForge
+ * operation we implement, this compares the document of the app that serves it with InsForge's own
+ * OpenAPI file from the point of view of a client written against that file (see
+ * openapi-compare.ts for the rules).
  */
-const REFERENCE = join(ROOT, '..', 'shared', 'reference', 'insforge-auth.openapi.yaml');
+// A copy of InsForge's file (see reference/README.md), so the test needs nothing beside the clone.
+const REFERENCE = join(ROOT, 'test', 'openapi', 'reference', 'insforge-auth.openapi.yaml');
+
+type App = 'identity' | 'profiles';
+
+/** Where each app serves its document, through the gateway (which routes /api/auth/profiles* to profiles). */
+const DOCUMENTS: Record<App, string> = {
+  identity: '/api/auth/openapi.json',
+  profiles: '/api/auth/profiles/openapi.json',
+};
+const APPS = Object.keys(DOCUMENTS) as App[];
 
 /** The InsForge operations we implement, and which app serves each. */
-const OPERATIONS: { method: string; path: string; servedBy: 'identity' | 'profiles' }[] = [
+const OPERATIONS: { method: string; path: string; servedBy: App }[] = [
   { method: 'POST', path: '/api/auth/users', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/sessions', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/refresh', servedBy: 'identity' },
@@ -30,7 +42,9 @@ const OPERATIONS: { method: string; path: string; servedBy: 'identity' | 'profil
   { method: 'GET', path: '/api/auth/email/reset-password-link', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/email/reset-password', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/email/send-otp', servedBy: 'identity' },
-  // Served by the profiles app, which has no OpenAPI document yet: compared once it is in ours.
+  // Served by the profiles app, compared with profiles' own document. Our PATCH extension (a key
+  // set to `null` is removed) makes `name` and `avatar_url` nullable in ours: accepting more than
+  // the reference is no difference to its clients, so it needs no entry below.
   { method: 'GET', path: '/api/auth/profiles/{userId}', servedBy: 'profiles' },
   { method: 'PATCH', path: '/api/auth/profiles/current', servedBy: 'profiles' },
 ];
@@ -57,40 +71,62 @@ const DELIBERATE: Record<string, string> = {
 const KINDS = ['request', 'responses', 'statuses', 'parameters', 'security'] as const;
 const label = (o: { method: string; path: string }) => `${o.method} ${o.path}`;
 
-describe('OpenAPI document', () => {
+/** The document's paths that the gateway routes to profiles (the longest prefix wins). */
+const isProfilesPath = (path: string) => path.startsWith('/api/auth/profiles');
+
+describe('OpenAPI documents', () => {
   const reference = parse(readFileSync(REFERENCE, 'utf8')) as OpenApiDoc;
-  let ours: OpenApiDoc;
+  const ours = {} as Record<App, OpenApiDoc>;
   const findings = new Map<string, OperationFindings>();
 
   beforeAll(async () => {
-    const res = await call<OpenApiDoc & { openapi: string }>('GET', '/api/auth/openapi.json');
-    if (res.status !== 200) throw new Error(`GET /api/auth/openapi.json answered ${res.status}: ${res.text}`);
-    ours = res.body;
-    for (const o of OPERATIONS) findings.set(label(o), compareOperation(reference, ours, o.method, o.path));
+    for (const app of APPS) {
+      const res = await call<OpenApiDoc & { openapi: string }>('GET', DOCUMENTS[app]);
+      if (res.status !== 200) throw new Error(`GET ${DOCUMENTS[app]} answered ${res.status}: ${res.text}`);
+      ours[app] = res.body;
+    }
+    for (const o of OPERATIONS) findings.set(label(o), compareOperation(reference, ours[o.servedBy], o.method, o.path));
   });
 
-  it('is served as JSON through the gateway, without credentials', async () => {
-    const res = await call<{ openapi: string; paths: object }>('GET', '/api/auth/openapi.json');
+  it.each(APPS)('%s serves its document as JSON through the gateway, without credentials, describing only its own paths', async (app) => {
+    const res = await call<{ openapi: string; paths: object }>('GET', DOCUMENTS[app]);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.body.openapi).toMatch(/^3\.0\./);
-    expect(Object.keys(res.body.paths)).toContain('/api/auth/users');
+    const paths = Object.keys(res.body.paths);
+    expect(paths).toContain(app === 'identity' ? '/api/auth/users' : '/api/auth/profiles/{userId}');
+    expect(paths.filter((p) => isProfilesPath(p) !== (app === 'profiles'))).toEqual([]);
   });
 
-  it('lists every reference operation our document implements', () => {
-    const listed = new Set(OPERATIONS.map(label));
-    const implemented = Object.entries(ours.paths).flatMap(([path, item]) =>
-      Object.keys(item)
-        .filter((m) => reference.paths[path]?.[m])
-        .map((m) => `${m.toUpperCase()} ${path}`),
+  it('serves profiles’ document without shadowing GET /api/auth/profiles/:userId', async () => {
+    // A UUID still reaches the controller (an unknown user is a 404, not a 400 or a document) ...
+    const missing = await call('GET', `/api/auth/profiles/${randomUUID()}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: 'AUTH_USER_NOT_FOUND', statusCode: 404 });
+    // ... and any other id, even one that looks like the document, is still refused by it.
+    for (const id of ['openapi.yaml', 'openapi.json.bak', 'not-a-uuid']) {
+      const bad = await call('GET', `/api/auth/profiles/${id}`);
+      expect(bad.status).toBe(400);
+      expect(bad.body).toEqual({ error: 'INVALID_INPUT', message: 'Invalid user ID format', statusCode: 400 });
+    }
+  });
+
+  it('lists every reference operation our documents implement, with the app that serves it', () => {
+    const listed = new Map(OPERATIONS.map((o) => [label(o), o.servedBy]));
+    const implemented = APPS.flatMap((app) =>
+      Object.entries(ours[app].paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => reference.paths[path]?.[m])
+          .map((m) => ({ op: `${m.toUpperCase()} ${path}`, app })),
+      ),
     );
-    expect(implemented.filter((op) => !listed.has(op))).toEqual([]);
+    expect(implemented.filter(({ op, app }) => listed.get(op) !== app)).toEqual([]);
   });
 
   describe.each(OPERATIONS)('$method $path', (o) => {
-    it('is in the reference, and in our document when identity serves it', () => {
+    it('is in the reference, and in the document of the app that serves it', () => {
       expect(reference.paths[o.path]?.[o.method.toLowerCase()]).toBeDefined();
-      if (o.servedBy === 'identity') expect(findings.get(label(o))!.documented).toBe(true);
+      expect(findings.get(label(o))!.documented).toBe(true);
     });
 
     it.each(KINDS)('no unexpected %s differences', (kind) => {

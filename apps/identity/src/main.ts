@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations } from '@app/core';
+import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations, serveOpenApi } from '@app/core';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { IdentityConfig } from './identity.config.js';
 import { IdentityModule } from './identity.module.js';
-import { serveOpenApi } from './openapi/openapi.js';
+import { IDENTITY_OPENAPI } from './openapi/openapi.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
 
 /**
@@ -34,6 +34,6 @@ if (command === 'migrate') {
 } else {
   collectProcessMetrics('identity');
   const app = await createHttpApp(IdentityModule.register(config), config);
-  serveOpenApi(app);
+  serveOpenApi(app, IDENTITY_OPENAPI);
   await app.listen({ port: config.IDENTITY_PORT, host: '0.0.0.0' });
 }

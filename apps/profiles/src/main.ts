@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations } from '@app/core';
+import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations, serveOpenApi } from '@app/core';
 import { PROFILES_SCHEMA } from './database/profiles.schema.js';
+import { PROFILES_OPENAPI } from './openapi/openapi.js';
 import { ProfilesConfig } from './profiles.config.js';
 import { ProfilesModule } from './profiles.module.js';
 
@@ -19,5 +20,6 @@ if (command === 'migrate') {
 } else {
   collectProcessMetrics('profiles');
   const app = await createHttpApp(ProfilesModule.register(config), config);
+  serveOpenApi(app, PROFILES_OPENAPI);
   await app.listen({ port: config.PROFILES_PORT, host: '0.0.0.0' });
 }

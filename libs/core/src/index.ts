@@ -16,3 +16,4 @@ export * from './queue/queue.module.js';
 export * from './outbox/outbox.js';
 export * from './http/public.decorator.js';
 export * from './rate-limit/rate-limits.js';
+export * from './openapi/openapi.js';

@@ -1,9 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiQuery, ApiResponse } from '@nestjs/swagger';
-import { CLIENT_TYPES, ErrorResponseDto, GorbErrorResponseDto } from '@app/contracts';
+import { CLIENT_TYPES, GorbErrorResponseDto } from '@app/contracts';
 
-/** Security scheme names, declared on the document in openapi.ts. */
-export const BEARER_AUTH = 'bearerAuth';
+/** Shared with the profiles app: the access-token scheme name and InsForge's error responses. */
+export { ApiInsforgeErrors, BEARER_AUTH } from '@app/core';
+
+/** Security scheme names, declared on the document in openapi.ts (and BEARER_AUTH above). */
 export const REFRESH_COOKIE_AUTH = 'refreshCookie';
 export const GORB_TOKEN_AUTH = 'gorbToken';
 
@@ -20,12 +22,6 @@ export const ApiClientType = () =>
 
 /** The CSRF header web clients send with the refresh cookie. */
 export const ApiCsrfHeader = (description: string) => ApiHeader({ name: 'X-CSRF-Token', required: false, description });
-
-/** Error statuses of an `/api/auth` operation, each with InsForge's error body. */
-export const ApiInsforgeErrors = (errors: Record<number, string>) =>
-  applyDecorators(
-    ...Object.entries(errors).map(([status, description]) => ApiResponse({ status: Number(status), description, type: ErrorResponseDto })),
-  );
 
 /** Error statuses of a `/v1` operation, each with Gorb's `{message}` body. */
 export const ApiGorbErrors = (errors: Record<number, string>) =>

@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { loadConfig } from '@app/core';
+import { buildOpenApiDocument, loadConfig } from '@app/core';
 import { IdentityConfig } from '../identity.config.js';
 import { IdentityModule } from '../identity.module.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { IDENTITY_OPENAPI } from './openapi.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
@@ -27,7 +27,7 @@ describe('buildOpenApiDocument', () => {
     // Preview mode resolves the module graph without creating providers: no database, no Redis.
     const config = loadConfig(IdentityConfig, 'identity', {});
     const app = await NestFactory.create(IdentityModule.register(config), new FastifyAdapter(), { preview: true, logger: false });
-    doc = buildOpenApiDocument(app);
+    doc = buildOpenApiDocument(app, IDENTITY_OPENAPI);
     await app.close();
   });
 
