@@ -14,6 +14,7 @@ import {
   RATE_LIMIT_RULES,
   RateLimits,
   RedisModule,
+  Sql,
 } from '@app/core';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
@@ -92,6 +93,7 @@ export class IdentityModule {
         AccessTokens,
         { provide: RATE_LIMIT_RULES, useValue: { rules: IDENTITY_RATE_LIMITS, multiplier: config.RATE_LIMIT_MULTIPLIER } },
         RateLimits,
+        Sql,
         UsersRepository,
         UserEvents,
         PasswordHasher,

@@ -17,3 +17,4 @@ export * from './outbox/outbox.js';
 export * from './http/public.decorator.js';
 export * from './rate-limit/rate-limits.js';
 export * from './openapi/openapi.js';
+export * from './database/sql.js';

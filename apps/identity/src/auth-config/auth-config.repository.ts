@@ -1,15 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { Sql } from '@app/core';
 import { AuthConfig } from './auth-config.entity.js';
 
 @Injectable()
 export class AuthConfigRepository {
-  constructor(@InjectRepository(AuthConfig) private readonly repo: Repository<AuthConfig>) {}
+  constructor(
+    @InjectRepository(AuthConfig) private readonly repo: Repository<AuthConfig>,
+    private readonly sql: Sql,
+  ) {}
 
-  /** The singleton row (the migration creates it). */
+  /** The singleton row (the migration creates it); read on every sign-up and sign-in, so prepared. */
   async get(): Promise<AuthConfig> {
-    return this.repo.findOneByOrFail({ id: 1 });
+    const [row] = await this.sql.query<AuthConfig>(
+      'auth-config',
+      `SELECT id, require_email_verification AS "requireEmailVerification", password_min_length AS "passwordMinLength",
+              require_number AS "requireNumber", require_lowercase AS "requireLowercase", require_uppercase AS "requireUppercase",
+              require_special_char AS "requireSpecialChar", verify_email_method AS "verifyEmailMethod",
+              reset_password_method AS "resetPasswordMethod", allowed_redirect_urls AS "allowedRedirectUrls",
+              disable_signup AS "disableSignup", created_at AS "createdAt", updated_at AS "updatedAt"
+       FROM identity.auth_config WHERE id = 1`,
+    );
+    if (!row) throw new Error('identity.auth_config has no row: run the migrations');
+    return row;
   }
 
   async update(patch: Partial<Omit<AuthConfig, 'id' | 'createdAt' | 'updatedAt'>>): Promise<AuthConfig> {

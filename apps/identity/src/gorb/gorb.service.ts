@@ -10,7 +10,7 @@ import type {
   GorbRegisterRequest,
   GorbRevokeRequest,
 } from '@app/contracts';
-import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { ApiError, fromEntityManager, invalidInput, RateLimits, type RequestMeta } from '@app/core';
 import { AuthConfigService } from '../auth-config/auth-config.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { randomToken, sha256 } from '../common/secrets.js';
@@ -93,7 +93,7 @@ export class GorbService {
   private async issueAccessToken(m: EntityManager, sessionId: string): Promise<string> {
     const token = randomToken();
     await this.sessionsRepo.insertOpaqueAccessToken(
-      m,
+      fromEntityManager(m),
       sha256(token),
       sessionId,
       new Date(Date.now() + this.config.GORB_ACCESS_TTL_SECONDS * 1000),

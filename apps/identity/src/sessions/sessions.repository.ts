@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type Queryable, Sql } from '@app/core';
 
 export interface SessionRow {
   id: string;
@@ -31,34 +30,32 @@ const SESSION_COLUMNS = `s.id, s.user_id AS "userId", s.api, s.client_type AS "c
 /** Sessions, their refresh tokens (hashes only) and the Gorb API's opaque access tokens. */
 @Injectable()
 export class SessionsRepository {
-  constructor(@InjectDataSource() readonly db: DataSource) {}
+  constructor(readonly sql: Sql) {}
 
   async insertSession(
-    m: EntityManager,
+    q: Queryable,
     s: Pick<
       SessionRow,
       'userId' | 'api' | 'clientType' | 'deviceName' | 'userAgent' | 'ip' | 'csrfNonce' | 'idleExpiresAt' | 'absoluteExpiresAt'
     >,
   ): Promise<SessionRow> {
-    const [row] = await m.query(
+    const [row] = await q.query<SessionRow>(
+      'session-insert',
       `INSERT INTO identity.sessions (user_id, api, client_type, device_name, user_agent, ip, csrf_nonce, idle_expires_at, absolute_expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SESSION_COLUMNS.replace(/s\./g, '')}`,
       [s.userId, s.api, s.clientType, s.deviceName, s.userAgent, s.ip, s.csrfNonce, s.idleExpiresAt, s.absoluteExpiresAt],
     );
-    return row as SessionRow;
+    return row!;
   }
 
-  async insertRefreshToken(m: EntityManager, tokenHash: Buffer, sessionId: string): Promise<void> {
-    await m.query(`INSERT INTO identity.refresh_tokens (token_hash, session_id) VALUES ($1, $2)`, [tokenHash, sessionId]);
+  async insertRefreshToken(q: Queryable, tokenHash: Buffer, sessionId: string): Promise<void> {
+    await q.query('refresh-insert', `INSERT INTO identity.refresh_tokens (token_hash, session_id) VALUES ($1, $2)`, [tokenHash, sessionId]);
   }
 
   /** The token row and its session; `lock` takes the token row for the rotation that follows. */
-  async findByRefreshHash(
-    m: EntityManager | DataSource,
-    tokenHash: Buffer,
-    lock: boolean,
-  ): Promise<{ token: RefreshTokenRow; session: SessionRow } | null> {
-    const rows: (SessionRow & { rotatedAt: Date | null; successorSealed: Buffer | null; sessionId: string })[] = await m.query(
+  async findByRefreshHash(q: Queryable, tokenHash: Buffer, lock: boolean): Promise<{ token: RefreshTokenRow; session: SessionRow } | null> {
+    const rows = await q.query<SessionRow & { rotatedAt: Date | null; successorSealed: Buffer | null; sessionId: string }>(
+      lock ? 'refresh-find-lock' : 'refresh-find',
       `SELECT ${SESSION_COLUMNS}, t.session_id AS "sessionId", t.rotated_at AS "rotatedAt", t.successor_sealed AS "successorSealed"
        FROM identity.refresh_tokens t JOIN identity.sessions s ON s.id = t.session_id
        WHERE t.token_hash = $1 ${lock ? 'FOR UPDATE OF t' : ''}`,
@@ -70,15 +67,15 @@ export class SessionsRepository {
     return { token: { sessionId, rotatedAt, successorSealed }, session };
   }
 
-  async markRotated(m: EntityManager, tokenHash: Buffer, successorSealed: Buffer): Promise<void> {
-    await m.query(`UPDATE identity.refresh_tokens SET rotated_at = now(), successor_sealed = $2 WHERE token_hash = $1`, [
+  async markRotated(q: Queryable, tokenHash: Buffer, successorSealed: Buffer): Promise<void> {
+    await q.query('refresh-rotated', `UPDATE identity.refresh_tokens SET rotated_at = now(), successor_sealed = $2 WHERE token_hash = $1`, [
       tokenHash,
       successorSealed,
     ]);
   }
 
-  async touch(m: EntityManager, sessionId: string, idleExpiresAt: Date, ip: string): Promise<void> {
-    await m.query(`UPDATE identity.sessions SET last_used_at = now(), idle_expires_at = $2, ip = $3 WHERE id = $1`, [
+  async touch(q: Queryable, sessionId: string, idleExpiresAt: Date, ip: string): Promise<void> {
+    await q.query('session-touch', `UPDATE identity.sessions SET last_used_at = now(), idle_expires_at = $2, ip = $3 WHERE id = $1`, [
       sessionId,
       idleExpiresAt,
       ip,
@@ -86,13 +83,16 @@ export class SessionsRepository {
   }
 
   async findSession(sessionId: string): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await this.db.query(`SELECT ${SESSION_COLUMNS} FROM identity.sessions s WHERE s.id = $1`, [sessionId]);
+    const rows = await this.sql.query<SessionRow>('session-find', `SELECT ${SESSION_COLUMNS} FROM identity.sessions s WHERE s.id = $1`, [
+      sessionId,
+    ]);
     return rows[0] ?? null;
   }
 
   /** Live sessions of a user, newest first (both APIs). */
   listLive(userId: string): Promise<SessionRow[]> {
-    return this.db.query(
+    return this.sql.query<SessionRow>(
+      'session-list-live',
       `SELECT ${SESSION_COLUMNS} FROM identity.sessions s
        WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.absolute_expires_at > now() AND s.idle_expires_at > now()
        ORDER BY s.created_at DESC`,
@@ -104,7 +104,7 @@ export class SessionsRepository {
   async revoke(
     where: { sessionId?: string; userId?: string; exceptSessionId?: string; deviceName?: string },
     reason: string,
-    m?: EntityManager,
+    q: Queryable = this.sql,
   ): Promise<number> {
     const params: unknown[] = [reason];
     const cond: string[] = ['revoked_at IS NULL'];
@@ -113,18 +113,20 @@ export class SessionsRepository {
     if (where.exceptSessionId) cond.push(`id <> $${params.push(where.exceptSessionId)}`);
     if (where.deviceName) cond.push(`device_name = $${params.push(where.deviceName)}`);
     if (!where.sessionId && !where.userId) throw new Error('revoke needs a session or a user');
-    const [{ n }] = await (m ?? this.db).query(
+    // The statement depends on the filters, so it is not a named (prepared) one.
+    const [{ n }] = await q.query<{ n: number }>(
+      '',
       `WITH r AS (UPDATE identity.sessions SET revoked_at = now(), revoked_reason = $1 WHERE ${cond.join(' AND ')} RETURNING id),
             d AS (DELETE FROM identity.opaque_access_tokens WHERE session_id IN (SELECT id FROM r))
        SELECT count(*)::int AS n FROM r`,
       params,
     );
-    return n as number;
+    return n;
   }
 
-  async insertOpaqueAccessToken(m: EntityManager, tokenHash: Buffer, sessionId: string, expiresAt: Date): Promise<void> {
-    await m.query(`DELETE FROM identity.opaque_access_tokens WHERE session_id = $1`, [sessionId]);
-    await m.query(`INSERT INTO identity.opaque_access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [
+  async insertOpaqueAccessToken(q: Queryable, tokenHash: Buffer, sessionId: string, expiresAt: Date): Promise<void> {
+    await q.query('opaque-delete', `DELETE FROM identity.opaque_access_tokens WHERE session_id = $1`, [sessionId]);
+    await q.query('opaque-insert', `INSERT INTO identity.opaque_access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [
       tokenHash,
       sessionId,
       expiresAt,
@@ -133,7 +135,8 @@ export class SessionsRepository {
 
   /** The live session behind a Gorb access token, or null. */
   async findByOpaqueAccessHash(tokenHash: Buffer): Promise<SessionRow | null> {
-    const rows: SessionRow[] = await this.db.query(
+    const rows = await this.sql.query<SessionRow>(
+      'opaque-find',
       `SELECT ${SESSION_COLUMNS} FROM identity.opaque_access_tokens t JOIN identity.sessions s ON s.id = t.session_id
        WHERE t.token_hash = $1 AND t.expires_at > now() AND s.revoked_at IS NULL AND s.absolute_expires_at > now() AND s.idle_expires_at > now()`,
       [tokenHash],

@@ -19,7 +19,7 @@ function fakeRepo(clock: FakeClock) {
   const sessions = new Map<string, SessionRow>();
   const tokens = new Map<string, RefreshTokenRow>();
   const repo = {
-    db: { transaction: (cb: (m: unknown) => unknown) => cb({}) },
+    sql: { transaction: (cb: (m: unknown) => unknown) => cb({}) },
     insertSession: async (_m: unknown, s: Partial<SessionRow>) => {
       const row = { ...s, id: `s${sessions.size + 1}`, revokedAt: null, createdAt: clock.now(), lastUsedAt: clock.now() } as SessionRow;
       sessions.set(row.id, row);

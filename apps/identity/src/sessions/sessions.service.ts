@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { ApiError, type RequestMeta } from '@app/core';
+import { ApiError, fromEntityManager, type Queryable, type RequestMeta } from '@app/core';
 import { Clock } from '../common/clock.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
@@ -45,7 +45,8 @@ export class SessionsService {
     const now = this.clock.now().getTime();
     const absolute = new Date(now + this.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
     const idle = new Date(Math.min(now + this.config.SESSION_IDLE_TTL_SECONDS * 1000, absolute.getTime()));
-    const session = await this.repo.insertSession(m, {
+    const q = fromEntityManager(m);
+    const session = await this.repo.insertSession(q, {
       userId,
       api: opts.api,
       clientType: opts.clientType,
@@ -57,7 +58,7 @@ export class SessionsService {
       absoluteExpiresAt: absolute,
     });
     const refreshToken = randomToken();
-    await this.repo.insertRefreshToken(m, sha256(refreshToken), session.id);
+    await this.repo.insertRefreshToken(q, sha256(refreshToken), session.id);
     return { session, refreshToken };
   }
 
@@ -74,7 +75,7 @@ export class SessionsService {
   /** The live session a refresh token belongs to, without rotating it (logout, CSRF checks). */
   async sessionOfRefreshToken(token: string): Promise<SessionRow | null> {
     if (!/^[0-9a-f]{64}$/.test(token)) return null;
-    const found = await this.repo.findByRefreshHash(this.repo.db, sha256(token), false);
+    const found = await this.repo.findByRefreshHash(this.repo.sql, sha256(token), false);
     return found && this.isLive(found.session) ? found.session : null;
   }
 
@@ -85,7 +86,7 @@ export class SessionsService {
   async rotate(token: string, meta: RequestMeta, check?: (s: SessionRow) => void): Promise<StartedSession> {
     if (!/^[0-9a-f]{64}$/.test(token)) throw invalidRefreshToken();
     const hash = sha256(token);
-    const outcome = await this.repo.db.transaction(async (m): Promise<StartedSession | 'reuse' | 'invalid'> => {
+    const outcome = await this.repo.sql.transaction(async (m): Promise<StartedSession | 'reuse' | 'invalid'> => {
       const found = await this.repo.findByRefreshHash(m, hash, true);
       if (!found || !this.isLive(found.session)) return 'invalid';
       const { token: row, session } = found;
@@ -109,13 +110,7 @@ export class SessionsService {
   }
 
   /** Inside the grace window: the live token at the end of the successor chain, if any. */
-  private async replayedSuccessor(
-    m: EntityManager,
-    token: string,
-    rotatedAt: Date,
-    sealed: Buffer | null,
-    now: Date,
-  ): Promise<string | null> {
+  private async replayedSuccessor(m: Queryable, token: string, rotatedAt: Date, sealed: Buffer | null, now: Date): Promise<string | null> {
     const graceMs = this.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
     let current = token;
     let at: Date | null = rotatedAt;
@@ -143,7 +138,7 @@ export class SessionsService {
   }
 
   revokeAll(userId: string, reason: string, opts: { except?: string; m?: EntityManager } = {}): Promise<number> {
-    return this.repo.revoke({ userId, exceptSessionId: opts.except }, reason, opts.m);
+    return this.repo.revoke({ userId, exceptSessionId: opts.except }, reason, opts.m ? fromEntityManager(opts.m) : undefined);
   }
 
   listLive(userId: string): Promise<SessionRow[]> {

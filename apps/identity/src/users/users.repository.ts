@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { fromEntityManager, Sql } from '@app/core';
 
 /** A user row with its sign-in providers, as every response needs it. */
 export interface UserRecord {
@@ -33,28 +34,33 @@ const isUniqueViolation = (err: unknown): err is { code: string; constraint?: st
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
+  ) {}
 
-  private async one(sql: string, params: unknown[], m: EntityManager | DataSource = this.db): Promise<UserRecord | null> {
-    const rows: UserRecord[] = await m.query(sql, params);
+  /** Inside a caller's transaction, or as a named statement on the pool (the hot paths). */
+  private async one(name: string, text: string, params: unknown[], m?: EntityManager): Promise<UserRecord | null> {
+    const rows = await (m ? fromEntityManager(m) : this.sql).query<UserRecord>(name, text, params);
     return rows[0] ?? null;
   }
 
   findById(id: string, m?: EntityManager): Promise<UserRecord | null> {
-    return this.one(`${SELECT_USER} WHERE u.id = $1`, [id], m);
+    return this.one('user-by-id', `${SELECT_USER} WHERE u.id = $1`, [id], m);
   }
 
   findByEmail(email: string, m?: EntityManager): Promise<UserRecord | null> {
-    return this.one(`${SELECT_USER} WHERE u.email = $1`, [email], m);
+    return this.one('user-by-email', `${SELECT_USER} WHERE u.email = $1`, [email], m);
   }
 
   findByUsername(username: string, m?: EntityManager): Promise<UserRecord | null> {
-    return this.one(`${SELECT_USER} WHERE u.username = $1`, [username], m);
+    return this.one('user-by-username', `${SELECT_USER} WHERE u.username = $1`, [username], m);
   }
 
   /** The user, and whether the session named by an access token is still live (one round trip). */
   async findWithSession(userId: string, sessionId: string): Promise<{ user: UserRecord; sessionLive: boolean } | null> {
-    const rows: (UserRecord & { sessionLive: boolean })[] = await this.db.query(
+    const rows = await this.sql.query<UserRecord & { sessionLive: boolean }>(
+      'user-with-session',
       `${SELECT_USER.replace(
         'FROM identity.users u',
         `, EXISTS (SELECT 1 FROM identity.sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL
