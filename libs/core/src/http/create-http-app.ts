@@ -9,6 +9,24 @@ import { BodyError, parseJsonBody } from './json-body.js';
 import { requestIdOf } from './request-id.js';
 import { createValidationPipe } from './validation.js';
 
+/** How long a graceful shutdown may take before the process exits anyway (k8s waits 30-60 s). */
+export const SHUTDOWN_DEADLINE_MS = 25_000;
+
+/**
+ * Graceful shutdown waits for jobs in hand and closes queues, which can hang while Redis is away:
+ * after the deadline the process exits anyway, so a rollout or Ctrl-C never gets stuck.
+ */
+function exitIfShutdownHangs(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS} ms; exiting\n`);
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+    });
+  }
+}
+
 export function parseOrigins(list: string): string[] {
   return list
     .split(',')
@@ -37,6 +55,7 @@ export async function createHttpApp(
   app.useGlobalFilters(new ApiErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  exitIfShutdownHangs();
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
