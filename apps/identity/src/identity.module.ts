@@ -30,6 +30,7 @@ import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { UserEvents } from './users/user-events.js';
+import { CurrentUserCache } from './users/current-user.cache.js';
 import { UsersRepository } from './users/users.repository.js';
 import { AuthConfigRepository } from './auth-config/auth-config.repository.js';
 import { AuthConfigService } from './auth-config/auth-config.service.js';
@@ -95,6 +96,7 @@ export class IdentityModule {
         RateLimits,
         Sql,
         UsersRepository,
+        CurrentUserCache,
         UserEvents,
         PasswordHasher,
         SessionsRepository,

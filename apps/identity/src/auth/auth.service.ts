@@ -17,6 +17,7 @@ import type { SessionRow } from '../sessions/sessions.repository.js';
 import { invalidRefreshToken, SessionsService } from '../sessions/sessions.service.js';
 import { AccessTokens } from '../tokens/access-tokens.service.js';
 import { UserEvents } from '../users/user-events.js';
+import { CurrentUserCache } from '../users/current-user.cache.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { type UserRecord, UniqueViolation, UsersRepository } from '../users/users.repository.js';
 import { parseOrigins } from '@app/core';
@@ -51,6 +52,7 @@ export class AuthService {
     private readonly email: EmailService,
     private readonly codes: CodesService,
     private readonly mail: MailIntents,
+    private readonly currentUsers: CurrentUserCache,
   ) {}
 
   /** Sign-up accepts no credential, our anon key, or a valid access token; anything else is refused. */
@@ -285,10 +287,14 @@ export class AuthService {
 
   /** The caller's user, if the session behind the access token is still live. */
   async current(userId: string, sessionId: string) {
+    const cached = this.currentUsers.get(userId, sessionId);
+    if (cached) return { user: cached };
     const found = await this.users.findWithSession(userId, sessionId);
     if (!found) throw new ApiError(401, 'AUTH_INVALID_CREDENTIALS', 'User not found');
     if (!found.sessionLive) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
-    return { user: toUserResponse(found.user) };
+    const user = toUserResponse(found.user);
+    this.currentUsers.set(userId, sessionId, user);
+    return { user };
   }
 
   /** For callers that already hold a transaction (email verification). */

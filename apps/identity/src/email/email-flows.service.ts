@@ -19,6 +19,7 @@ import { type AuthResult, AuthService } from '../auth/auth.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizePassword, passwordPolicyProblem } from '../passwords/password-policy.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { CurrentUserCache } from '../users/current-user.cache.js';
 import { type UserRecord, UsersRepository } from '../users/users.repository.js';
 import { CodesService } from './codes.service.js';
 import { EmailService, LINK_TTL_SECONDS } from './email.service.js';
@@ -60,6 +61,7 @@ export class EmailFlowsService {
     private readonly hasher: PasswordHasher,
     private readonly limits: RateLimits,
     private readonly outbox: Outbox,
+    private readonly cache: CurrentUserCache,
   ) {}
 
   /** 5 sends per 15 min per IP, and one per minute per recipient, known or not. */
@@ -219,6 +221,7 @@ export class EmailFlowsService {
     if (problem) throw invalidInput(problem);
     if (!/^[0-9a-fA-F]{64}$/.test(req.otp)) return this.failedCode(meta, 'Invalid or expired verification token');
     const hash = await this.hasher.hash(password);
+    let userId: string | undefined;
     const done = await this.db.transaction(async (m) => {
       const row = await this.codes.consumeToken(m, req.otp.toLowerCase(), 'reset_password');
       if (!row) return false;
@@ -227,8 +230,10 @@ export class EmailFlowsService {
       await this.users.setPasswordHash(user.id, hash, m);
       await this.users.markEmailVerified(user.id, m);
       await this.sessions.revokeAll(user.id, 'password_reset', { m });
+      userId = user.id;
       return true;
     });
+    if (userId) this.cache.invalidateUsers([userId]); // again, now that the revocation is committed
     if (!done) return this.failedCode(meta, 'Invalid or expired verification token');
     return { message: MESSAGES.reset };
   }

@@ -174,7 +174,7 @@ export class GorbService {
     }
     const n = req.device_id
       ? await this.sessions.revokeForUser(userId, req.device_id, 'device_revoked')
-      : await this.sessionsRepo.revoke({ userId, deviceName: req.device_name }, 'device_revoked');
+      : await this.sessions.revokeAll(userId, 'device_revoked', { deviceName: req.device_name });
     return { deleted: n > 0 };
   }
 

@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ProfileUpdatedEvent } from '@app/contracts';
+import { CurrentUserCache } from '../users/current-user.cache.js';
 
 /** identity's copy of each user's profile (`users.profile`), written only from profiles' events. */
 @Injectable()
 export class ProfileReadModel {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly currentUsers: CurrentUserCache,
+  ) {}
 
   /**
    * Applies an event unless the copy is already at that version or newer, so duplicates and events
@@ -19,6 +23,7 @@ export class ProfileReadModel {
        WHERE id = $1 AND profile_version < $3`,
       [event.userId, JSON.stringify(event.profile), event.version],
     );
+    if (affected > 0) this.currentUsers.invalidateUsers([event.userId]);
     return affected > 0;
   }
 }

@@ -1,6 +1,7 @@
 import { Clock } from '../common/clock.js';
 import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
+import type { CurrentUserCache } from '../users/current-user.cache.js';
 import type { RefreshTokenRow, SessionRow, SessionsRepository } from './sessions.repository.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -58,7 +59,8 @@ describe('SessionsService refresh rotation', () => {
       SESSION_IDLE_TTL_SECONDS: 3600,
       SESSION_ABSOLUTE_TTL_SECONDS: 86400,
     });
-    svc = new SessionsService(store.repo as unknown as SessionsRepository, clock, config);
+    const cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
+    svc = new SessionsService(store.repo as unknown as SessionsRepository, clock, config, cache as unknown as CurrentUserCache);
   });
 
   const begin = () => svc.start({} as never, 'u1', { api: 'insforge', clientType: 'mobile', meta });

@@ -5,6 +5,7 @@ import { ApiError, fromEntityManager, type Queryable, type RequestMeta } from '@
 import { Clock } from '../common/clock.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
+import { CurrentUserCache } from '../users/current-user.cache.js';
 import { sealSuccessor, unsealSuccessor } from './refresh-token-seal.js';
 import { type SessionRow, SessionsRepository } from './sessions.repository.js';
 
@@ -30,6 +31,7 @@ export class SessionsService {
     private readonly repo: SessionsRepository,
     private readonly clock: Clock,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
+    private readonly cache: CurrentUserCache,
   ) {}
 
   isLive(s: SessionRow, now = this.clock.now()): boolean {
@@ -86,7 +88,7 @@ export class SessionsService {
   async rotate(token: string, meta: RequestMeta, check?: (s: SessionRow) => void): Promise<StartedSession> {
     if (!/^[0-9a-f]{64}$/.test(token)) throw invalidRefreshToken();
     const hash = sha256(token);
-    const outcome = await this.repo.sql.transaction(async (m): Promise<StartedSession | 'reuse' | 'invalid'> => {
+    const outcome = await this.repo.sql.transaction(async (m): Promise<StartedSession | { reused: string } | 'invalid'> => {
       const found = await this.repo.findByRefreshHash(m, hash, true);
       if (!found || !this.isLive(found.session)) return 'invalid';
       const { token: row, session } = found;
@@ -103,9 +105,13 @@ export class SessionsService {
       const live = await this.replayedSuccessor(m, token, row.rotatedAt, row.successorSealed, now);
       if (live) return { session, refreshToken: live };
       await this.repo.revoke({ sessionId: session.id }, 'refresh_token_reuse', m);
-      return 'reuse';
+      return { reused: session.id };
     });
-    if (outcome === 'invalid' || outcome === 'reuse') throw invalidRefreshToken();
+    if (outcome === 'invalid') throw invalidRefreshToken();
+    if ('reused' in outcome) {
+      this.cache.invalidateSessions([outcome.reused]);
+      throw invalidRefreshToken();
+    }
     return outcome;
   }
 
@@ -129,16 +135,27 @@ export class SessionsService {
     return null;
   }
 
-  revoke(sessionId: string, reason: string): Promise<number> {
-    return this.repo.revoke({ sessionId }, reason);
+  async revoke(sessionId: string, reason: string): Promise<number> {
+    const n = await this.repo.revoke({ sessionId }, reason);
+    this.cache.invalidateSessions([sessionId]);
+    return n;
   }
 
-  revokeForUser(userId: string, sessionId: string, reason: string): Promise<number> {
-    return this.repo.revoke({ sessionId, userId }, reason);
+  async revokeForUser(userId: string, sessionId: string, reason: string): Promise<number> {
+    const n = await this.repo.revoke({ sessionId, userId }, reason);
+    this.cache.invalidateSessions([sessionId]);
+    return n;
   }
 
-  revokeAll(userId: string, reason: string, opts: { except?: string; m?: EntityManager } = {}): Promise<number> {
-    return this.repo.revoke({ userId, exceptSessionId: opts.except }, reason, opts.m ? fromEntityManager(opts.m) : undefined);
+  /** All (or all other) sessions of a user; in a caller's transaction, invalidate again after commit. */
+  async revokeAll(userId: string, reason: string, opts: { except?: string; m?: EntityManager; deviceName?: string } = {}): Promise<number> {
+    const n = await this.repo.revoke(
+      { userId, exceptSessionId: opts.except, deviceName: opts.deviceName },
+      reason,
+      opts.m ? fromEntityManager(opts.m) : undefined,
+    );
+    this.cache.invalidateUsers([userId]);
+    return n;
   }
 
   listLive(userId: string): Promise<SessionRow[]> {

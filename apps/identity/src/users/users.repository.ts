@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { fromEntityManager, Sql } from '@app/core';
+import { CurrentUserCache } from './current-user.cache.js';
 
 /** A user row with its sign-in providers, as every response needs it. */
 export interface UserRecord {
@@ -37,6 +38,7 @@ export class UsersRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly sql: Sql,
+    private readonly cache: CurrentUserCache,
   ) {}
 
   /** Inside a caller's transaction, or as a named statement on the pool (the hot paths). */
@@ -91,10 +93,12 @@ export class UsersRepository {
   }
 
   async setPasswordHash(userId: string, passwordHash: string | null, m?: EntityManager): Promise<void> {
+    this.cache.invalidateUsers([userId]);
     await (m ?? this.db).query(`UPDATE identity.users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
   }
 
   async markEmailVerified(userId: string, m?: EntityManager): Promise<void> {
+    this.cache.invalidateUsers([userId]);
     await (m ?? this.db).query(`UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1`, [userId]);
   }
 
@@ -105,6 +109,7 @@ export class UsersRepository {
     accountId: string,
     data: Record<string, unknown> = {},
   ): Promise<void> {
+    this.cache.invalidateUsers([userId]);
     await m.query(
       `INSERT INTO identity.user_providers (user_id, provider, provider_account_id, provider_data) VALUES ($1, $2, $3, $4)
        ON CONFLICT (provider, provider_account_id) DO UPDATE SET provider_data = EXCLUDED.provider_data`,

@@ -1,0 +1,38 @@
+import type { Redis } from 'ioredis';
+import type { UserResponse } from '@app/contracts';
+import { CURRENT_USER_TTL_MS, CurrentUserCache } from './current-user.cache.js';
+
+const user = (id: string) => ({ id, email: `${id}@x.co` }) as UserResponse;
+
+describe('CurrentUserCache', () => {
+  const publish = jest.fn(async () => 1);
+  let cache: CurrentUserCache;
+  beforeEach(() => {
+    publish.mockClear();
+    cache = new CurrentUserCache({ publish } as unknown as Redis);
+  });
+
+  it('answers for the same user and session only, until the TTL passes', () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000);
+    cache.set('u1', 's1', user('u1'));
+    expect(cache.get('u1', 's1')).toEqual(user('u1'));
+    expect(cache.get('u2', 's1')).toBeUndefined();
+    now.mockReturnValue(1_000 + CURRENT_USER_TTL_MS);
+    expect(cache.get('u1', 's1')).toBeUndefined();
+    now.mockRestore();
+  });
+
+  it('forgets a revoked session and every session of a changed user, and tells the other replicas', () => {
+    cache.set('u1', 's1', user('u1'));
+    cache.set('u1', 's2', user('u1'));
+    cache.set('u2', 's3', user('u2'));
+    cache.invalidateSessions(['s1']);
+    expect(cache.get('u1', 's1')).toBeUndefined();
+    expect(cache.get('u1', 's2')).toBeDefined();
+    cache.invalidateUsers(['u1']);
+    expect(cache.get('u1', 's2')).toBeUndefined();
+    expect(cache.get('u2', 's3')).toBeDefined();
+    expect(publish).toHaveBeenCalledWith('auth:identity:invalidate', JSON.stringify({ sessions: ['s1'] }));
+    expect(publish).toHaveBeenCalledWith('auth:identity:invalidate', JSON.stringify({ users: ['u1'] }));
+  });
+});
