@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiError } from '@app/core';
 import { IS_PUBLIC } from './decorators.js';
+import type { Principal } from './principal.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * Global guard: every route needs a valid access token unless marked @Public(). Failures use
@@ -14,9 +16,21 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
     super();
   }
 
-  override canActivate(ctx: ExecutionContext) {
+  private readonly verified = new VerifiedTokens();
+
+  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
-    return super.canActivate(ctx);
+    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: Principal }>();
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    const known = token ? this.verified.get(token) : undefined;
+    if (known) {
+      req.user = known;
+      return true;
+    }
+    const ok = (await super.canActivate(ctx)) as boolean;
+    if (ok && token && req.user) this.verified.set(token, req.user);
+    return ok;
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {

@@ -45,6 +45,6 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-toke
 
   validate(claims: AccessTokenClaims): Principal | false {
     if (claims.role !== 'authenticated' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return false;
-    return { userId: claims.sub, email: claims.email, sessionId: claims.sid, role: claims.role };
+    return { userId: claims.sub, email: claims.email, sessionId: claims.sid, role: claims.role, exp: claims.exp };
   }
 }

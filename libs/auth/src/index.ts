@@ -4,3 +4,4 @@ export * from './decorators.js';
 export * from './access-token.strategy.js';
 export * from './access-token.guard.js';
 export * from './auth.module.js';
+export * from './verified-tokens.js';

@@ -17,6 +17,8 @@ export interface Principal {
   email: string;
   sessionId: string;
   role: string;
+  /** the token's `exp` (seconds since the epoch) */
+  exp: number;
 }
 
 /** Only asymmetric signatures are accepted: no `none`, no HMAC (HS/RS confusion impossible). */

@@ -1,0 +1,23 @@
+import type { Principal } from './principal.js';
+import { VERIFIED_TOKEN_TTL_MS, VerifiedTokens } from './verified-tokens.js';
+
+const principal = (exp: number): Principal => ({ userId: 'u', email: 'a@b.co', sessionId: 's', role: 'authenticated', exp });
+
+describe('VerifiedTokens', () => {
+  it('trusts a verified token again until its expiry', () => {
+    const v = new VerifiedTokens();
+    v.set('t', principal(100), 90_000);
+    expect(v.get('t', 95_000)).toEqual(principal(100));
+    expect(v.get('t', 100_000)).toBeUndefined();
+    expect(v.get('other', 95_000)).toBeUndefined();
+  });
+
+  it('never for longer than a minute, and never an expired token', () => {
+    const v = new VerifiedTokens();
+    v.set('t', principal(10_000), 0);
+    expect(v.get('t', VERIFIED_TOKEN_TTL_MS - 1)).toBeDefined();
+    expect(v.get('t', VERIFIED_TOKEN_TTL_MS)).toBeUndefined();
+    v.set('old', principal(1), 5_000);
+    expect(v.get('old', 5_000)).toBeUndefined();
+  });
+});
