@@ -53,5 +53,6 @@ export function stackEnv(): Record<string, string> {
     MAILER_LOCK_MS: '3000',
     MAILER_STALLED_INTERVAL_MS: '1000',
     PASSWORD_ARGON2_MEMORY_KIB: '19456',
+    JWT_KEY_ROTATION_CHECK_SECONDS: '1',
   };
 }

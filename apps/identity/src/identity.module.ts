@@ -61,6 +61,14 @@ class KeysModule {
   }
 }
 
+/** Just the database and the keys: what `main.js keys:*` needs (no HTTP, no queue workers). */
+@Module({})
+export class KeysCliModule {
+  static register(config: IdentityConfig): DynamicModule {
+    return { module: KeysCliModule, imports: [databaseModule(config, IDENTITY_SCHEMA), KeysModule.register(config)] };
+  }
+}
+
 @Module({})
 export class IdentityModule {
   static register(config: IdentityConfig): DynamicModule {

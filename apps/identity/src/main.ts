@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations, serveOpenApi } from '@app/core';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { IdentityConfig } from './identity.config.js';
-import { IdentityModule } from './identity.module.js';
+import { IdentityModule, KeysCliModule } from './identity.module.js';
 import { IDENTITY_OPENAPI } from './openapi/openapi.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
 
@@ -20,7 +20,7 @@ const [command, arg] = process.argv.slice(2);
 if (command === 'migrate') {
   await runMigrations(config, IDENTITY_SCHEMA);
 } else if (command === 'keys:rotate' || command === 'keys:retire') {
-  const ctx = await NestFactory.createApplicationContext(IdentityModule.register(config), { logger: ['error', 'warn'] });
+  const ctx = await NestFactory.createApplicationContext(KeysCliModule.register(config), { logger: ['error', 'warn'] });
   const keys = ctx.get(SigningKeys);
   if (command === 'keys:rotate') console.log(`new signing key ${await keys.rotate()}`);
   else if (!arg || !(await keys.retire(arg))) {
