@@ -15,7 +15,7 @@ import {
 } from '@app/contracts';
 import { ReqMeta, type RequestMeta } from '@app/core';
 import { ApiClientType, ApiCsrfHeader, ApiInsforgeErrors, BEARER_AUTH, REFRESH_COOKIE_AUTH } from '../openapi/openapi.decorators.js';
-import { type AuthResult, AuthService } from './auth.service.js';
+import { AuthService } from './auth.service.js';
 import { bearerOf } from './bearer.js';
 import { REFRESH_COOKIE, RefreshCookie } from './refresh-cookie.js';
 
@@ -26,12 +26,6 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly cookie: RefreshCookie,
   ) {}
-
-  private send<T>(reply: FastifyReply, result: AuthResult<T>): T {
-    if (result.cookie === 'clear') void reply.header('set-cookie', this.cookie.clear());
-    else if (result.cookie) void reply.header('set-cookie', this.cookie.set(result.cookie.token, result.cookie.expiresAt));
-    return result.body;
-  }
 
   @ApiOperation({
     summary: 'Sign up',
@@ -61,7 +55,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     await this.auth.checkSignUpCredential(bearerOf(authorization));
-    return this.send(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta));
+    return this.cookie.apply(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta));
   }
 
   @ApiOperation({
@@ -85,7 +79,7 @@ export class AuthController {
     @ReqMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.send(reply, await this.auth.signIn(body, parseClientType(q.client_type), meta));
+    return this.cookie.apply(reply, await this.auth.signIn(body, parseClientType(q.client_type), meta));
   }
 
   @ApiOperation({
@@ -118,7 +112,7 @@ export class AuthController {
   ) {
     const client = parseClientType(q.client_type);
     try {
-      return this.send(
+      return this.cookie.apply(
         reply,
         await this.auth.refresh(
           client,
@@ -161,7 +155,7 @@ export class AuthController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.send(
+    return this.cookie.apply(
       reply,
       await this.auth.logout(parseClientType(q.client_type), {
         cookie: req.cookies[REFRESH_COOKIE],

@@ -1,5 +1,7 @@
 import { fastifyCookie } from '@fastify/cookie';
 import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { AuthResult } from './auth.service.js';
 import { IdentityConfig } from '../identity.config.js';
 
 export const REFRESH_COOKIE = 'insforge_refresh_token';
@@ -25,6 +27,13 @@ export class RefreshCookie {
   set(token: string, expiresAt: Date): string {
     const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
     return fastifyCookie.serialize(REFRESH_COOKIE, token, this.attrs(maxAge));
+  }
+
+  /** Sends what an AuthResult says about the cookie, and returns its body. */
+  apply<T>(reply: FastifyReply, result: AuthResult<T>): T {
+    if (result.cookie === 'clear') void reply.header('set-cookie', this.clear());
+    else if (result.cookie) void reply.header('set-cookie', this.set(result.cookie.token, result.cookie.expiresAt));
+    return result.body;
   }
 
   clear(): string {

@@ -79,8 +79,7 @@ export class EmailController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const out = await this.flows.verifyEmail(body, parseClientType(q.client_type), meta);
-    if (out.cookie && out.cookie !== 'clear') void reply.header('set-cookie', this.cookie.set(out.cookie.token, out.cookie.expiresAt));
-    return out.body;
+    return this.cookie.apply(reply, out);
   }
 
   @ApiOperation({
