@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type SealedJwk, unsealJwk } from '../../apps/identity/src/tokens/key-sealing.js';
 import { Queue } from 'bullmq';
 import { importJWK, SignJWT } from 'jose';
 import { type JobName, type JobPayload, QUEUES } from '@app/contracts';
@@ -68,10 +69,13 @@ export interface MintOptions {
  * past tests expiry alone.
  */
 export async function mintAccessToken(o: MintOptions = {}): Promise<string> {
-  const [key] = await sql<{ kid: string; private_jwk: Record<string, unknown> }>(
+  const [key] = await sql<{ kid: string; private_jwk: SealedJwk }>(
     `SELECT kid, private_jwk FROM identity.signing_keys WHERE retired_at IS NULL ORDER BY created_at LIMIT 1`,
   );
   if (!key) throw new Error('identity has no signing key yet');
+  // identity stores private keys sealed under a key derived from AUTH_HMAC_SECRET.
+  const privateJwk = unsealJwk(stackEnv().AUTH_HMAC_SECRET!, key.private_jwk);
+  if (!privateJwk) throw new Error('cannot open identity signing key with the stack AUTH_HMAC_SECRET');
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ email: 'minted@example.com', role: o.role ?? 'authenticated', sid: randomUUID() })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
@@ -80,7 +84,7 @@ export async function mintAccessToken(o: MintOptions = {}): Promise<string> {
     .setAudience(o.audience ?? 'authenticated')
     .setIssuedAt(Math.min(now, (o.expiresAt ?? now + 900) - 900))
     .setExpirationTime(o.expiresAt ?? now + 900)
-    .sign(await importJWK(key.private_jwk, 'ES256'));
+    .sign(await importJWK(privateJwk, 'ES256'));
 }
 
 /**

@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { type DataSource, IsNull } from 'typeorm';
 import type { KeyResolver } from '@app/auth';
 import { IdentityConfig } from '../identity.config.js';
+import { sealJwk, unsealJwk } from './key-sealing.js';
 import { SigningKey } from './signing-key.entity.js';
 
 export const SIGNING_ALG = 'ES256';
@@ -71,27 +72,42 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
 
   async reload(): Promise<void> {
     const rows = await this.db.getRepository(SigningKey).find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
-    this.keys = rows.map((r) => ({
-      kid: r.kid,
-      createdAt: r.createdAt,
-      publicJwk: { ...r.publicJwk, kid: r.kid, alg: r.alg, use: 'sig' },
-      publicKey: createPublicKey({ key: r.publicJwk as never, format: 'jwk' }),
-      privateKey: createPrivateKey({ key: r.privateJwk as never, format: 'jwk' }),
-    }));
+    const keys: LoadedKey[] = [];
+    for (const r of rows) {
+      const privateJwk = unsealJwk(this.config.AUTH_HMAC_SECRET, r.privateJwk);
+      if (!privateJwk) {
+        // Sealed under another AUTH_HMAC_SECRET: unusable here, so neither published nor trusted.
+        this.logger.error(`signing key ${r.kid} cannot be opened with this AUTH_HMAC_SECRET; skipped`);
+        continue;
+      }
+      keys.push({
+        kid: r.kid,
+        createdAt: r.createdAt,
+        publicJwk: { ...r.publicJwk, kid: r.kid, alg: r.alg, use: 'sig' },
+        publicKey: createPublicKey({ key: r.publicJwk as never, format: 'jwk' }),
+        privateKey: createPrivateKey({ key: privateJwk as never, format: 'jwk' }),
+      });
+    }
+    this.keys = keys;
   }
 
-  /** Creates the first key when there is none (replicas race safely through an advisory lock). */
+  /**
+   * Creates a key when there is no usable one (first boot, or every key sealed under another
+   * AUTH_HMAC_SECRET). Replicas race safely through an advisory lock.
+   */
   private async ensureOne(): Promise<void> {
+    await this.reload();
+    if (this.keys.length) return;
     await this.db.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('identity:signing_keys'))`);
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM identity.signing_keys WHERE retired_at IS NULL`);
-      if (n === 0) await m.getRepository(SigningKey).insert(await newSigningKey());
+      await this.reload(); // another replica may have created one while we waited
+      if (!this.keys.length) await m.getRepository(SigningKey).insert(await newSigningKey(this.config.AUTH_HMAC_SECRET));
     });
   }
 
   /** Adds a key (published now, signing after the overlap). Used by `main.js keys:rotate`. */
   async rotate(): Promise<string> {
-    const key = await newSigningKey();
+    const key = await newSigningKey(this.config.AUTH_HMAC_SECRET);
     await this.db.getRepository(SigningKey).insert(key);
     return key.kid;
   }
@@ -102,10 +118,10 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   }
 }
 
-export async function newSigningKey(): Promise<Pick<SigningKey, 'kid' | 'alg' | 'publicJwk' | 'privateJwk'>> {
+/** A new ES256 key: the public half in the clear, the private half sealed (see key-sealing.ts). */
+export async function newSigningKey(secret: string): Promise<Pick<SigningKey, 'kid' | 'alg' | 'publicJwk' | 'privateJwk'>> {
   const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
   const publicJwk = await exportJWK(publicKey);
-  const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(publicJwk);
-  return { kid, alg: SIGNING_ALG, publicJwk, privateJwk };
+  return { kid, alg: SIGNING_ALG, publicJwk, privateJwk: sealJwk(secret, await exportJWK(privateKey)) };
 }
