@@ -28,6 +28,8 @@ interface LoadedKey {
 export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('SigningKeys');
   private keys: LoadedKey[] = [];
+  /** kids already reported as sealed under another secret (reported once, not every reload) */
+  private readonly unopenable = new Set<string>();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -77,7 +79,8 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
       const privateJwk = unsealJwk(this.config.AUTH_HMAC_SECRET, r.privateJwk);
       if (!privateJwk) {
         // Sealed under another AUTH_HMAC_SECRET: unusable here, so neither published nor trusted.
-        this.logger.error(`signing key ${r.kid} cannot be opened with this AUTH_HMAC_SECRET; skipped`);
+        if (!this.unopenable.has(r.kid)) this.logger.error(`signing key ${r.kid} cannot be opened with this AUTH_HMAC_SECRET; skipped`);
+        this.unopenable.add(r.kid);
         continue;
       }
       keys.push({
