@@ -8,6 +8,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DEFAULT_JOB_OPTIONS, type JobName, type JobPayload, type QueueName } from '@app/contracts';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
+const PURGE_EVERY_MS = 3600_000;
 export interface OutboxOptions {
   /** schema holding the `outbox` table (each app has its own) */
   schema: string;
@@ -43,6 +44,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private running?: Promise<unknown>;
   private again = false;
   private stopped = false;
+  private lastPurge = 0;
   private readonly table: string;
 
   constructor(
@@ -127,7 +129,9 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
         if (published.length) await m.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1)`, [published]);
         sent = published.length;
       });
-      if (Math.random() < 0.01) {
+      if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
+        this.lastPurge = Date.now();
+        // Published rows are kept a day for inspection, then dropped.
         await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 day'`);
       }
     } catch (err) {
