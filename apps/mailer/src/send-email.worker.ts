@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import { EMAIL_TEMPLATES, QUEUES, type SendEmailJob } from '@app/contracts';
-import { bullConnection } from '@app/core';
+import { startWorker } from '@app/core';
 import { DeliveryMarkers } from './delivery/delivery-markers.js';
 import { MailerConfig } from './mailer.config.js';
 import { MailerMetrics } from './mailer.metrics.js';
@@ -62,8 +62,7 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    const worker = new Worker<SendEmailJob, SendResult>(QUEUES.EMAIL, (job) => this.handle(job), {
-      ...bullConnection(this.config),
+    const worker = startWorker<SendEmailJob, SendResult>(QUEUES.EMAIL, (job) => this.handle(job), this.config, this.logger, {
       concurrency: this.config.MAILER_CONCURRENCY,
       lockDuration: this.config.MAILER_LOCK_MS,
       stalledInterval: this.config.MAILER_STALLED_INTERVAL_MS,
@@ -75,10 +74,8 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
       (final ? this.metrics.failed : this.metrics.retried).inc({ template: job.data.template });
       this.logger.warn({ messageId: job.data.messageId, attempt: job.attemptsMade, final, err: err.message }, 'mail attempt failed');
     });
-    // Without a listener an 'error' event would crash the process; Redis outages are expected.
-    worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
     this.worker = worker;
-    this.logger.log(`consuming "${QUEUES.EMAIL}" with concurrency ${this.config.MAILER_CONCURRENCY} via ${this.transport.kind}`);
+    this.logger.log(`delivering via ${this.transport.kind}`);
   }
 
   /** SIGTERM: stop taking jobs, finish the ones in hand, then exit. */

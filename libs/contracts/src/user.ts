@@ -1,5 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 
+/** OpenAPI schema of a profile, shared by the user object and the profiles API. */
+export const PROFILE_SCHEMA = {
+  type: 'object',
+  description: 'Public profile (snake_case keys, may be `{}`): `name`, `avatar_url` and any custom fields',
+  properties: { name: { type: 'string' }, avatar_url: { type: 'string', format: 'uri' } },
+  additionalProperties: true,
+} as const;
+
 /** The `user` object of every InsForge response, exactly as InsForge shapes it. */
 export interface UserResponse {
   id: string;
@@ -32,12 +40,7 @@ export class UserResponseDto implements UserResponse {
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
 
-  @ApiProperty({
-    type: 'object',
-    description: 'Public profile (snake_case keys, may be `{}`): `name`, `avatar_url` and any custom fields',
-    properties: { name: { type: 'string' }, avatar_url: { type: 'string', format: 'uri' } },
-    additionalProperties: true,
-  })
+  @ApiProperty(PROFILE_SCHEMA)
   profile: Record<string, unknown>;
 
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'System metadata' })

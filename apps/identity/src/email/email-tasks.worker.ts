@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { type Worker } from 'bullmq';
 import { type EmailRequestedTask, QUEUES } from '@app/contracts';
-import { bullConnection } from '@app/core';
+import { startWorker } from '@app/core';
 import { IdentityConfig } from '../identity.config.js';
 import { EmailFlowsService } from './email-flows.service.js';
 
@@ -21,19 +21,17 @@ export class EmailTasksWorker implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<EmailRequestedTask>(
+    this.worker = startWorker<EmailRequestedTask>(
       QUEUES.IDENTITY_TASKS,
       async (job) => {
         if (job.name === 'verification-requested') return this.flows.fulfilVerification(job.data);
         if (job.name === 'reset-requested') return this.flows.fulfilReset(job.data);
         this.logger.warn(`unknown task ${job.name}`);
       },
-      {
-        ...bullConnection(this.config),
-        concurrency: 4,
-      },
+      this.config,
+      this.logger,
+      { concurrency: 4 },
     );
-    this.worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, type Worker } from 'bullmq';
 import { type ProfileUpdatedEvent, QUEUES } from '@app/contracts';
-import { bullConnection } from '@app/core';
+import { startWorker } from '@app/core';
 import { IdentityConfig } from '../identity.config.js';
 import { ProfileReadModel } from './profile-read-model.js';
 
@@ -47,17 +47,11 @@ export class ProfileSyncWorker implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    const worker = new Worker(QUEUES.IDENTITY_INBOX, (job) => this.handle(job), {
-      ...bullConnection(this.config),
-      concurrency: CONCURRENCY,
-    });
+    const worker = startWorker(QUEUES.IDENTITY_INBOX, (job) => this.handle(job), this.config, this.logger, { concurrency: CONCURRENCY });
     worker.on('failed', (job, err) => {
       if (job) this.logger.warn({ jobId: job.id, attempt: job.attemptsMade, err: err.message }, 'profile.updated failed');
     });
-    // Without a listener an 'error' event would crash the process; Redis outages are expected.
-    worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
     this.worker = worker;
-    this.logger.log(`consuming "${QUEUES.IDENTITY_INBOX}" with concurrency ${CONCURRENCY}`);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, type Worker } from 'bullmq';
 import { type JobName, type JobPayload, QUEUES } from '@app/contracts';
-import { bullConnection } from '@app/core';
+import { startWorker } from '@app/core';
 import { ProfilesConfig } from '../profiles.config.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
 import { isUuid } from '../profiles/user-id.js';
@@ -44,17 +44,11 @@ export class ProfilesInboxWorker implements OnApplicationBootstrap, OnApplicatio
   }
 
   onApplicationBootstrap(): void {
-    const worker = new Worker(QUEUES.PROFILES_INBOX, (job) => this.handle(job), {
-      ...bullConnection(this.config),
-      concurrency: CONCURRENCY,
-    });
+    const worker = startWorker(QUEUES.PROFILES_INBOX, (job) => this.handle(job), this.config, this.logger, { concurrency: CONCURRENCY });
     worker.on('failed', (job, err) => {
       if (job) this.logger.warn({ jobId: job.id, job: job.name, attempt: job.attemptsMade, err: err.message }, 'inbox job failed');
     });
-    // Without a listener an 'error' event would crash the process; Redis outages are expected.
-    worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
     this.worker = worker;
-    this.logger.log(`consuming "${QUEUES.PROFILES_INBOX}" with concurrency ${CONCURRENCY}`);
   }
 
   /**

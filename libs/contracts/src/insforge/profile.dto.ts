@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PROFILE_SCHEMA } from '../user.js';
 
 /** `{id, profile}`: the body of `GET /api/auth/profiles/:userId` and `PATCH /api/auth/profiles/current`, as InsForge shapes it. */
 export interface ProfileResponse {
@@ -11,12 +12,7 @@ export class ProfileResponseDto implements ProfileResponse {
   @ApiProperty({ format: 'uuid', description: 'The user id' })
   id: string;
 
-  @ApiProperty({
-    type: 'object',
-    description: 'Public profile (snake_case keys, may be `{}`): `name`, `avatar_url` and any custom fields',
-    properties: { name: { type: 'string' }, avatar_url: { type: 'string', format: 'uri' } },
-    additionalProperties: true,
-  })
+  @ApiProperty(PROFILE_SCHEMA)
   profile: Record<string, unknown>;
 }
 

@@ -1,7 +1,7 @@
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
+import { type Processor, type Queue, Worker, type WorkerOptions } from 'bullmq';
 import type { QueueName } from '@app/contracts';
 import type { RedisConfig } from '../config/common.env.js';
 import { redisOptions } from '../redis/redis.module.js';
@@ -18,6 +18,23 @@ export function bullConnection(c: RedisConfig) {
     prefix: QUEUE_PREFIX,
     connection: { ...redisOptions(c), maxRetriesPerRequest: null, retryStrategy: (n: number) => Math.min(n * 200, 2000) },
   };
+}
+
+/**
+ * A BullMQ worker of ours: our connection, and an 'error' listener, without which a Redis outage
+ * (expected, and survived by reconnecting) would crash the process.
+ */
+export function startWorker<T = unknown, R = unknown>(
+  queue: QueueName,
+  processor: Processor<T, R>,
+  config: RedisConfig,
+  logger: Logger,
+  options: Partial<Omit<WorkerOptions, 'connection' | 'prefix'>> = {},
+): Worker<T, R> {
+  const worker = new Worker<T, R>(queue, processor, { ...bullConnection(config), ...options });
+  worker.on('error', (err) => logger.warn(`worker error: ${err.message}`));
+  logger.log(`consuming "${queue}" with concurrency ${worker.concurrency}`);
+  return worker;
 }
 
 export function queueRootModule(c: RedisConfig): DynamicModule {
