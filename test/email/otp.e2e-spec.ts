@@ -62,7 +62,12 @@ describe('email-code sign-in', () => {
     const second = await sendOtp(email);
     expect(second.status).toBe(429);
     expect(second.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(second.body).toEqual({ error: 'TOO_MANY_REQUESTS', message: 'Too many requests, please try again later.', statusCode: 429 });
+    expect(second.body).toEqual({
+      error: 'TOO_MANY_REQUESTS',
+      message: 'Too many requests, please try again later.',
+      statusCode: 429,
+      retryAfter: Number(second.headers.get('retry-after')),
+    });
     expect((await otpSignIn(email, first)).status).toBe(200);
   });
 

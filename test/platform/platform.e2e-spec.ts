@@ -139,6 +139,42 @@ describe('platform: CORS from an allow-list', () => {
     expect(r.headers.get('access-control-allow-credentials')).toBe('true');
   });
 
+  it('a preflight from an unlisted origin -> 204 with no CORS headers (not a 404 that reads like a missing route), on each API', async () => {
+    for (const path of ['/api/auth/sessions', '/api/auth/profiles/current', '/v1/login', '/api/auth/no-such-route']) {
+      const r = await call('OPTIONS', path, {
+        headers: {
+          origin: 'https://evil.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+      expect({ path, status: r.status }).toEqual({ path, status: 204 });
+      expect(r.text).toBe('');
+      for (const h of [
+        'access-control-allow-origin',
+        'access-control-allow-credentials',
+        'access-control-allow-methods',
+        'access-control-allow-headers',
+      ]) {
+        expect(r.headers.get(h)).toBeNull();
+      }
+    }
+    // the apps themselves answer so, not only the edge in front of them
+    for (const url of [
+      `http://127.0.0.1:${PORTS.identity}/api/auth/sessions`,
+      `http://127.0.0.1:${PORTS.profiles}/api/auth/profiles/current`,
+    ]) {
+      const r = await fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'PATCH' },
+      });
+      expect({ url, status: r.status }).toEqual({ url, status: 204 });
+      expect(r.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    // a plain OPTIONS (not a preflight) is routed as before
+    expect((await call('OPTIONS', '/api/auth/no-such-route')).status).toBe(404);
+  });
+
   it('never reflects an unlisted origin', async () => {
     const r = await call('GET', '/api/auth/public-config', { headers: { origin: 'https://evil.example' } });
     expect(r.headers.get('access-control-allow-origin')).toBeNull();

@@ -6,6 +6,8 @@ export interface InsforgeErrorBody {
   message: string;
   statusCode: number;
   nextActions?: string;
+  /** Our one extension: on a 429, the Retry-After header's seconds, for clients that see only the body. */
+  retryAfter?: number;
 }
 
 /** OpenAPI schema of {@link InsforgeErrorBody}. */
@@ -21,11 +23,20 @@ export class ErrorResponseDto implements InsforgeErrorBody {
 
   @ApiPropertyOptional({ description: 'A hint on how to resolve the error' })
   nextActions?: string;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'On a 429 only: seconds to wait before retrying (as the Retry-After header)',
+    example: 60,
+  })
+  retryAfter?: number;
 }
 
 /** The Gorb error body (`/v1`). */
 export interface GorbErrorBody {
   message: string;
+  /** On a 429 only: seconds to wait (as the Retry-After header). */
+  retryAfter?: number;
 }
 
 /** OpenAPI schema of {@link GorbErrorBody}. */

@@ -4,7 +4,7 @@ import { ApiError } from './api-error.js';
 import { errorStyleFor, gorbBody, insforgeBody, toErrorView } from './error.filter.js';
 
 describe('toErrorView', () => {
-  it('keeps an ApiError code, message, hint and headers', () => {
+  it('keeps an ApiError code, message, hint and headers; a 429 body also says retryAfter', () => {
     const v = toErrorView(new ApiError(429, 'TOO_MANY_REQUESTS', 'Too many requests', undefined, { 'Retry-After': '30' }), '/x');
     expect(v).toEqual({
       status: 429,
@@ -12,8 +12,20 @@ describe('toErrorView', () => {
       message: 'Too many requests',
       nextActions: undefined,
       headers: { 'Retry-After': '30' },
+      extra: { retryAfter: 30 },
     });
-    expect(insforgeBody(v)).toEqual({ error: 'TOO_MANY_REQUESTS', message: 'Too many requests', statusCode: 429 });
+    const body = insforgeBody(v);
+    expect(body).toEqual({ error: 'TOO_MANY_REQUESTS', message: 'Too many requests', statusCode: 429, retryAfter: 30 });
+    expect(Object.keys(body)).toEqual(['error', 'message', 'statusCode', 'retryAfter']);
+    expect(gorbBody(v)).toEqual({ message: 'Too many requests', retryAfter: 30 });
+  });
+
+  it('adds retryAfter only to a 429 with a whole-seconds Retry-After', () => {
+    expect(toErrorView(new ApiError(429, 'TOO_MANY_REQUESTS', 'x'), '/').extra).toBeUndefined();
+    expect(
+      toErrorView(new ApiError(429, 'TOO_MANY_REQUESTS', 'x', undefined, { 'Retry-After': 'Wed, 21 Oct 2015' }), '/').extra,
+    ).toBeUndefined();
+    expect(toErrorView(new ApiError(503, 'X', 'x', undefined, { 'Retry-After': '5' }), '/').extra).toBeUndefined();
   });
 
   it('turns unknown routes into InsForge NOT_FOUND with the url', () => {

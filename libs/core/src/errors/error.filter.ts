@@ -29,7 +29,7 @@ const CODE_BY_STATUS: Record<number, string> = {
 /** Turns anything thrown into what the client may see; 5xx never carry internals. */
 export function toErrorView(exception: unknown, url: string): ErrorView {
   if (exception instanceof ApiError) {
-    return {
+    const view: ErrorView = {
       status: exception.getStatus(),
       code: exception.code,
       message: exception.message,
@@ -37,6 +37,7 @@ export function toErrorView(exception: unknown, url: string): ErrorView {
       headers: exception.headers,
       extra: exception.extra,
     };
+    return withRetryAfter(view);
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -53,6 +54,16 @@ export function toErrorView(exception: unknown, url: string): ErrorView {
     return { status, code: CODE_BY_STATUS[status] ?? 'INVALID_INPUT', message, headers: {} };
   }
   return internal();
+}
+
+/**
+ * A 429 also carries its Retry-After (whole seconds) in the body as `retryAfter`: clients such as
+ * @insforge/sdk expose only the JSON body, so without it an app cannot say "try again in 60 s".
+ */
+function withRetryAfter(view: ErrorView): ErrorView {
+  const header = view.headers['Retry-After'];
+  if (view.status !== 429 || header === undefined || !/^\d+$/.test(header)) return view;
+  return { ...view, extra: { ...view.extra, retryAfter: Number(header) } };
 }
 
 const STATUS_MESSAGES: Record<number, string> = {
@@ -84,6 +95,11 @@ export function errorStyleFor(url: string): 'gorb' | 'insforge' {
 export function insforgeBody(view: ErrorView): InsforgeErrorBody {
   const body: InsforgeErrorBody = { ...view.extra, error: view.code, message: view.message, statusCode: view.status };
   if (view.nextActions !== undefined) body.nextActions = view.nextActions;
+  // InsForge's fields first, the extension after them (as the README shows the body).
+  if (typeof view.extra?.retryAfter === 'number') {
+    delete body.retryAfter;
+    body.retryAfter = view.extra.retryAfter;
+  }
   return body;
 }
 
