@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent: make sure PostgreSQL and Redis answer on the configured ports, and that the
-# platform's role and database exist. Uses servers that already answer; otherwise installs
+# platform's database and roles exist (scripts/provision-db.sh). Uses servers that already answer; otherwise installs
 # Debian's `postgresql` / `redis-server` (as root) and starts them without systemd.
 # Env: DB_HOST DB_PORT DB_USER DB_PASSWORD DB_NAME REDIS_HOST REDIS_PORT (see .env.example).
 set -euo pipefail
@@ -11,7 +11,6 @@ REDIS_HOST=${REDIS_HOST:-127.0.0.1}; REDIS_PORT=${REDIS_PORT:-6379}
 log() { echo "ensure-services: $*" >&2; }
 listening() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 local_host() { case "$1" in 127.*|localhost|::1) return 0;; *) return 1;; esac; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 
 need=()
 if ! listening "$DB_HOST" "$DB_PORT"; then
@@ -54,16 +53,6 @@ fi
 for _ in $(seq 100); do [ "$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
 [ "$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ] || { log "Redis did not answer"; exit 1; }
 
-# Role and database: first try as the role itself (managed servers, node-svc machines), then as
-# the local `postgres` superuser over the socket.
-if ! PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$DB_NAME" -qAtc 'select 1' >/dev/null 2>&1; then
-  if local_host "$DB_HOST" && id postgres >/dev/null 2>&1; then
-    as_pg psql -p "$DB_PORT" -qAt -c "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1 \
-      || as_pg psql -p "$DB_PORT" -q -c "CREATE ROLE \"$DB_USER\" LOGIN CREATEDB PASSWORD '$DB_PASSWORD'"
-    as_pg psql -p "$DB_PORT" -qAt -c "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'" | grep -q 1 \
-      || as_pg createdb -p "$DB_PORT" -O "$DB_USER" "$DB_NAME"
-  else
-    PGPASSWORD="$DB_PASSWORD" createdb -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" "$DB_NAME"
-  fi
-fi
+# The database, its admin role and the least-privilege roles each app connects as.
+bash "$(dirname "${BASH_SOURCE[0]}")/provision-db.sh"
 log "postgres://$DB_USER@$DB_HOST:$DB_PORT/$DB_NAME and redis://$REDIS_HOST:$REDIS_PORT ready"

@@ -8,8 +8,10 @@ cd "$ROOT"
 bash scripts/ensure-services.sh
 [ -d node_modules ] || npm install --no-audit --no-fund
 npm run -s build
-node dist/apps/identity/main.js migrate
-node dist/apps/profiles/main.js migrate
+# Each app migrates as its schema's owner and runs as a role that can only read and write its own
+# tables (scripts/provision-db.sql); the passwords default to the local ones of provision-db.sh.
+env DB_USER=identity_migrator DB_PASSWORD="${IDENTITY_MIGRATOR_DB_PASSWORD:-identity_migrator}" node dist/apps/identity/main.js migrate
+env DB_USER=profiles_migrator DB_PASSWORD="${PROFILES_MIGRATOR_DB_PASSWORD:-profiles_migrator}" node dist/apps/profiles/main.js migrate
 
 LOGS="$ROOT/.data/logs"
 mkdir -p "$LOGS"
@@ -27,8 +29,8 @@ start() { # name, command...
   "$@" > >(tee -a "$LOGS/$name.log" | sed -u "s/^/[$name] /") 2>&1 &
   pids+=($!)
 }
-start identity node dist/apps/identity/main.js
-start profiles node dist/apps/profiles/main.js
+start identity env DB_USER=identity_app DB_PASSWORD="${IDENTITY_DB_PASSWORD:-identity_app}" node dist/apps/identity/main.js
+start profiles env DB_USER=profiles_app DB_PASSWORD="${PROFILES_DB_PASSWORD:-profiles_app}" node dist/apps/profiles/main.js
 start mailer node dist/apps/mailer/main.js
 start gateway node gateway/main.mjs
 

@@ -47,7 +47,9 @@ export function readersOf(variable: EnvVar): App[] {
   const { name, section } = variable;
   const readers = new Set<App>(ALSO_READ_BY[name] ?? []);
   const named = /\(([^)]*)\)/.exec(section);
-  if (/^shared/.test(section)) {
+  if (section === 'database roles') {
+    // Provisioning input (scripts/provision-db.sh, compose interpolation): no process reads it.
+  } else if (/^shared/.test(section)) {
     if (name.startsWith('DB_')) ['identity', 'profiles'].forEach((a) => readers.add(a as App));
     else ['identity', 'profiles', 'mailer'].forEach((a) => readers.add(a as App));
   } else if (section === 'ports') {

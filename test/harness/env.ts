@@ -22,6 +22,19 @@ export const SINK_URL = `http://127.0.0.1:${PORTS.sinkHttp}`;
 export const ANON_KEY = 'anon_' + 'a1'.repeat(32);
 export const DB_NAME = process.env.E2E_DB_NAME ?? 'auth_test';
 
+/**
+ * The least-privilege database roles (scripts/provision-db.sql): each app runs as `<app>_app`,
+ * which reads and writes only its own schema, and migrates as `<app>_migrator`, the schema's
+ * owner. stackEnv()'s DB_USER stays the admin role that owns the database (and is a member of
+ * both migrator roles), for tests that arrange state with direct SQL.
+ */
+export const DB_ROLES = {
+  identity: { DB_USER: 'identity_app', DB_PASSWORD: process.env.IDENTITY_DB_PASSWORD ?? 'identity_app' },
+  profiles: { DB_USER: 'profiles_app', DB_PASSWORD: process.env.PROFILES_DB_PASSWORD ?? 'profiles_app' },
+  identityMigrator: { DB_USER: 'identity_migrator', DB_PASSWORD: process.env.IDENTITY_MIGRATOR_DB_PASSWORD ?? 'identity_migrator' },
+  profilesMigrator: { DB_USER: 'profiles_migrator', DB_PASSWORD: process.env.PROFILES_MIGRATOR_DB_PASSWORD ?? 'profiles_migrator' },
+} as const;
+
 /** The environment every app process of the e2e stack gets. */
 export function stackEnv(): Record<string, string> {
   return {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { DB_NAME, ROOT, stackEnv } from './env.ts';
+import { DB_NAME, DB_ROLES, ROOT, stackEnv } from './env.ts';
 import { redis, start, stopAll } from './stack.ts';
 
 /**
  * Brings up the e2e stack once for the whole run: PostgreSQL and Redis ensured by the same script
- * `npm run up` uses, a fresh `*_test` database, each app's migrations run as their own step, then
+ * `npm run up` uses, fresh schemas with least-privilege roles, each app's migrations run as their own step, then
  * the mail sink, identity, profiles, mailer and the gateway as separate processes.
  */
 export default async function globalSetup(): Promise<void> {
@@ -22,14 +22,10 @@ export default async function globalSetup(): Promise<void> {
   redis.start();
   await redis.waitUp();
 
-  const psql = (sql: string) =>
-    execFileSync('psql', ['-h', env.DB_HOST!, '-p', env.DB_PORT!, '-U', env.DB_USER!, '-d', DB_NAME, '-v', 'ON_ERROR_STOP=1', '-qc', sql], {
-      env: { ...env, PGPASSWORD: env.DB_PASSWORD },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-  psql('DROP SCHEMA IF EXISTS identity CASCADE; DROP SCHEMA IF EXISTS profiles CASCADE;');
-  run(process.execPath, ['dist/apps/identity/main.js', 'migrate']);
-  run(process.execPath, ['dist/apps/profiles/main.js', 'migrate']);
+  // Fresh schemas owned by their migrators, then each app's migrations as that owner.
+  run('bash', ['scripts/provision-db.sh', '--reset']);
+  run(process.execPath, ['dist/apps/identity/main.js', 'migrate'], DB_ROLES.identityMigrator);
+  run(process.execPath, ['dist/apps/profiles/main.js', 'migrate'], DB_ROLES.profilesMigrator);
 
   await start('sink');
   await Promise.all([start('identity'), start('mailer')]);

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
+import { DATA, DB_ROLES, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
 
 /**
  * The processes of the e2e stack, started the way they are deployed: each app its own process,
@@ -14,8 +14,16 @@ const STATE = join(DATA, 'stack.json');
 const LOGS = join(DATA, 'logs');
 
 const COMMANDS: Record<ProcName, { args: string[]; ready?: string; env?: Record<string, string> }> = {
-  identity: { args: ['dist/apps/identity/main.js'], ready: `http://127.0.0.1:${PORTS.identity}/health/ready` },
-  profiles: { args: ['dist/apps/profiles/main.js'], ready: `http://127.0.0.1:${PORTS.profiles}/health/ready` },
+  identity: {
+    args: ['dist/apps/identity/main.js'],
+    ready: `http://127.0.0.1:${PORTS.identity}/health/ready`,
+    env: { ...DB_ROLES.identity },
+  },
+  profiles: {
+    args: ['dist/apps/profiles/main.js'],
+    ready: `http://127.0.0.1:${PORTS.profiles}/health/ready`,
+    env: { ...DB_ROLES.profiles },
+  },
   mailer: { args: ['dist/apps/mailer/main.js'], ready: `http://127.0.0.1:${PORTS.mailer}/health/ready` },
   mailer2: {
     args: ['dist/apps/mailer/main.js'],

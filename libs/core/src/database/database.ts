@@ -51,7 +51,10 @@ export async function runMigrations(c: DatabaseConfig, o: SchemaOptions, log: (m
   try {
     await runner.connect();
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrate:${o.schema}`]);
-    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${o.schema}"`);
+    // PostgreSQL checks CREATE on the database before IF NOT EXISTS: a least-privilege migrator
+    // owns its provisioned schema (scripts/provision-db.sql) but may not create schemas.
+    const [present] = (await runner.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [o.schema])) as unknown[];
+    if (!present) await runner.query(`CREATE SCHEMA IF NOT EXISTS "${o.schema}"`);
     const done = await ds.runMigrations({ transaction: 'each' });
     log(`${o.app}: ${done.length} migration(s) applied${done.length ? ': ' + done.map((m) => m.name).join(', ') : ''}`);
   } finally {
