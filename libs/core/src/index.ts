@@ -18,3 +18,4 @@ export * from './http/public.decorator.js';
 export * from './rate-limit/rate-limits.js';
 export * from './openapi/openapi.js';
 export * from './database/sql.js';
+export * from './http/input-rules.js';

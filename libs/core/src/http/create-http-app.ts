@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { ApiErrorFilter } from '../errors/error.filter.js';
 import type { HttpConfig } from '../config/common.env.js';
 import { httpMetricsHook } from '../metrics/metrics.js';
+import { frameworkError, rejectForbiddenInput } from './input-rules.js';
 import { BodyError, parseJsonBody } from './json-body.js';
 import { requestIdOf } from './request-id.js';
 import { createValidationPipe } from './validation.js';
@@ -48,6 +49,7 @@ export async function createHttpApp(
     genReqId: requestIdOf,
     logger: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    frameworkErrors: frameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
@@ -71,6 +73,8 @@ export async function createHttpApp(
     void reply.header('x-request-id', req.id);
     done();
   });
+  // After the body is parsed, before any guard or handler (see input-rules.ts).
+  fastify.addHook('preValidation', rejectForbiddenInput);
   fastify.addHook('onResponse', httpMetricsHook);
 
   await app.register(fastifyCookie as never);
