@@ -12,11 +12,12 @@ import { VerifiedTokens } from './verified-tokens.js';
  */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard('access-token') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verified: VerifiedTokens,
+  ) {
     super();
   }
-
-  private readonly verified = new VerifiedTokens();
 
   override async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;

@@ -6,6 +6,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { AccessTokenStrategy, JWT_VERIFY_OPTIONS, type JwtVerifyOptions } from './access-token.strategy.js';
 import { KEY_RESOLVER, RemoteJwksResolver } from './key-resolver.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * Access-token verification for any app. `keys` is where public keys come from: identity passes
@@ -25,9 +26,11 @@ export class JwtAuthModule {
         resolver,
         { provide: JWT_VERIFY_OPTIONS, useValue: { issuer: opts.issuer, audience: opts.audience } },
         AccessTokenStrategy,
+        // One per app, shared with code that must make it forget revoked sessions.
+        { provide: VerifiedTokens, useValue: new VerifiedTokens() },
         { provide: APP_GUARD, useClass: AccessTokenGuard },
       ],
-      exports: [KEY_RESOLVER],
+      exports: [KEY_RESOLVER, VerifiedTokens],
     };
   }
 }

@@ -20,4 +20,20 @@ describe('VerifiedTokens', () => {
     v.set('old', principal(1), 5_000);
     expect(v.get('old', 5_000)).toBeUndefined();
   });
+
+  it('forgets the tokens of named sessions and users, and only those', () => {
+    const v = new VerifiedTokens();
+    const p = (userId: string, sessionId: string): Principal => ({ ...principal(10_000), userId, sessionId });
+    v.set('a1', p('a', 's1'), 0);
+    v.set('a2', p('a', 's2'), 0);
+    v.set('b3', p('b', 's3'), 0);
+    v.set('c4', p('c', 's4'), 0);
+    v.forget({ sessions: ['s3'] });
+    expect(v.get('b3', 1)).toBeUndefined();
+    expect(v.get('a1', 1)).toBeDefined();
+    v.forget({ users: ['a'] });
+    expect(v.get('a1', 1)).toBeUndefined();
+    expect(v.get('a2', 1)).toBeUndefined();
+    expect(v.get('c4', 1)).toBeDefined();
+  });
 });

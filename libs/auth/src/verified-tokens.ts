@@ -29,4 +29,18 @@ export class VerifiedTokens {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(token, { principal, until });
   }
+
+  /**
+   * Forgets the tokens of revoked sessions or of whole users, so that the next request verifies
+   * its token again instead of riding on an earlier check (identity calls this with every
+   * invalidation of its session caches, on every replica).
+   */
+  forget(what: { users?: readonly string[]; sessions?: readonly string[] }): void {
+    const users = new Set(what.users ?? []);
+    const sessions = new Set(what.sessions ?? []);
+    if (!users.size && !sessions.size) return;
+    for (const [token, e] of this.entries) {
+      if (users.has(e.principal.userId) || sessions.has(e.principal.sessionId)) this.entries.delete(token);
+    }
+  }
 }

@@ -18,6 +18,7 @@ import { invalidRefreshToken, SessionsService } from '../sessions/sessions.servi
 import { AccessTokens } from '../tokens/access-tokens.service.js';
 import { UserEvents } from '../users/user-events.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
+import { type ClaimOutcome, EmailClaims } from '../users/email-claims.service.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { type UserRecord, UniqueViolation, UsersRepository } from '../users/users.repository.js';
 import { parseOrigins } from '@app/core';
@@ -53,6 +54,7 @@ export class AuthService {
     private readonly codes: CodesService,
     private readonly mail: MailIntents,
     private readonly currentUsers: CurrentUserCache,
+    private readonly claims: EmailClaims,
   ) {}
 
   /** Sign-up accepts no credential, our anon key, or a valid access token; anything else is refused. */
@@ -141,8 +143,20 @@ export class AuthService {
     if (cfg.requireEmailVerification && !user.emailVerified) {
       throw new ApiError(403, 'FORBIDDEN', 'Email verification required', 'Please verify your email address before logging in');
     }
-    const s = await this.db.transaction((m) => this.sessions.start(m, user.id, { api: 'insforge', clientType: client, meta }));
+    const s = await this.db.transaction(async (m) => {
+      await this.assertPasswordUnchanged(m, user);
+      return this.sessions.start(m, user.id, { api: 'insforge', clientType: client, meta });
+    });
     return this.sessionResult(user, s.session, s.refreshToken, client);
+  }
+
+  /**
+   * In the transaction that writes a password sign-in's session: the hash checked a moment ago
+   * must still be the account's. An email claim or a reset that dropped or replaced it in between
+   * wins (no session for the old password); one that comes after waits and revokes this session.
+   */
+  async assertPasswordUnchanged(m: EntityManager, user: UserRecord): Promise<void> {
+    if (!user.passwordHash || !(await this.users.passwordStillIs(m, user.id, user.passwordHash))) throw invalidCredentials();
   }
 
   /**
@@ -173,7 +187,7 @@ export class AuthService {
     if (this.hasher.needsRehash(user.passwordHash!)) {
       void this.hasher
         .hash(password)
-        .then((h) => this.users.setPasswordHash(user.id, h))
+        .then((h) => this.users.upgradePasswordHash(user.id, user.passwordHash!, h))
         .catch((err: Error) => this.logger.warn(`rehash failed: ${err.message}`));
     }
     return user;
@@ -183,6 +197,7 @@ export class AuthService {
   private async signInWithOtp(req: SignInRequest, client: ClientKind, meta: RequestMeta): Promise<AuthResult<SessionTokensResponse>> {
     await this.limits.assertNotBlocked('verify-fail:ip', meta.ip);
     const cfg = await this.authConfig.get();
+    let claim: ClaimOutcome | undefined;
     const outcome = await this.db.transaction(
       async (m): Promise<{ user: UserRecord; session: SessionRow; refreshToken: string } | 'bad' | 'disabled'> => {
         const check = await this.codes.consumeCode(m, req.email, 'sign_in', req.otp!);
@@ -193,10 +208,8 @@ export class AuthService {
           const profile = req.name ? { name: req.name } : {};
           user = await this.users.insert(m, { email: req.email, passwordHash: null, emailVerified: true, profile });
           await this.events.registered(m, user, profile, meta.requestId);
-        } else if (!user.emailVerified) {
-          // Whoever set the unverified password never proved they own the address: drop it.
-          await this.users.setPasswordHash(user.id, null, m);
-          await this.users.markEmailVerified(user.id, m);
+        } else {
+          claim = await this.claims.claim(m, user.id, 'sign-in-code');
         }
         await this.users.addProvider(m, user.id, 'email', req.email, { method: 'otp' });
         user = (await this.users.findById(user.id, m))!;
@@ -204,6 +217,7 @@ export class AuthService {
         return { user, ...s };
       },
     );
+    this.claims.afterCommit(claim);
     if (outcome === 'bad') {
       await this.limits.penalize('verify-fail:ip', meta.ip);
       throw invalidOtp();

@@ -40,6 +40,11 @@ export class CodesRepository {
     return m.findOne(OneTimeCode, { where: { secretHash, kind: 'token' } });
   }
 
+  /** Spends every outstanding code and link token of an address (an account claim). */
+  async spendAllFor(m: EntityManager, email: string): Promise<void> {
+    await m.query(`UPDATE identity.one_time_codes SET consumed_at = now() WHERE email = $1 AND consumed_at IS NULL`, [email]);
+  }
+
   async save(m: EntityManager, row: OneTimeCode): Promise<void> {
     await m.update(OneTimeCode, { id: row.id }, { attempts: row.attempts, consumedAt: row.consumedAt });
   }

@@ -20,6 +20,7 @@ import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizePassword, passwordPolicyProblem } from '../passwords/password-policy.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
+import { EmailClaims } from '../users/email-claims.service.js';
 import { type UserRecord, UsersRepository } from '../users/users.repository.js';
 import { CodesService } from './codes.service.js';
 import { EmailService, LINK_TTL_SECONDS } from './email.service.js';
@@ -62,6 +63,7 @@ export class EmailFlowsService {
     private readonly limits: RateLimits,
     private readonly outbox: Outbox,
     private readonly cache: CurrentUserCache,
+    private readonly claims: EmailClaims,
   ) {}
 
   /** 5 sends per 15 min per IP, and one per minute per recipient, known or not. */
@@ -145,11 +147,12 @@ export class EmailFlowsService {
       if (!check.ok) return null;
       const user = await this.users.findByEmail(req.email, m);
       if (!user) return null;
-      await this.users.markEmailVerified(user.id, m);
+      const claim = await this.claims.claim(m, user.id, 'verification');
       const s = await this.auth.startSession(m, user.id, client, meta);
-      return { user: (await this.users.findById(user.id, m))!, ...s };
+      return { user: (await this.users.findById(user.id, m))!, claim, ...s };
     });
     if (!out) return this.failedCode(meta);
+    this.claims.afterCommit(out.claim);
     return this.auth.sessionResult(out.user, out.session, out.refreshToken, client);
   }
 
@@ -166,12 +169,14 @@ export class EmailFlowsService {
       if (!user) return { ok: false as const, redirectTo: row.redirectTo };
       if (!row.consumedAt) {
         if (row.expiresAt <= new Date()) return { ok: false as const, redirectTo: row.redirectTo };
-        await this.codes.consumeToken(m, token, 'verify_email');
-        await this.users.markEmailVerified(user.id, m);
-        return { ok: true as const, redirectTo: row.redirectTo };
+        // Consumed under its row lock: of two concurrent fetches, only one claims.
+        if (!(await this.codes.consumeToken(m, token, 'verify_email'))) return { ok: user.emailVerified, redirectTo: row.redirectTo };
+        const claim = await this.claims.claim(m, user.id, 'verification');
+        return { ok: true as const, redirectTo: row.redirectTo, claim };
       }
       return { ok: user.emailVerified, redirectTo: row.redirectTo };
     });
+    if ('claim' in out) this.claims.afterCommit(out.claim);
     const error = 'Invalid or expired verification token';
     if (!out.redirectTo) {
       if (!out.ok) throw invalidInput(error);
@@ -227,8 +232,10 @@ export class EmailFlowsService {
       if (!row) return false;
       const user = await this.users.findByEmail(row.email, m);
       if (!user) return false;
+      // An unverified account is claimed first (its sessions, codes and password go), then gets
+      // the new password; a verified one just loses every session to the reset.
+      await this.claims.claim(m, user.id, 'password-reset');
       await this.users.setPasswordHash(user.id, hash, m);
-      await this.users.markEmailVerified(user.id, m);
       await this.sessions.revokeAll(user.id, 'password_reset', { m });
       userId = user.id;
       return true;

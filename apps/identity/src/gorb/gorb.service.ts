@@ -65,7 +65,15 @@ export class GorbService {
     }
     const cfg = await this.authConfig.get();
     if (cfg.requireEmailVerification && !user.emailVerified) throw new ApiError(403, 'FORBIDDEN', 'Email verification required');
-    return this.db.transaction((m) => this.startSession(m, user, req.device_name, meta));
+    try {
+      return await this.db.transaction(async (m) => {
+        await this.auth.assertPasswordUnchanged(m, user);
+        return this.startSession(m, user, req.device_name, meta);
+      });
+    } catch (err) {
+      if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
+      throw err;
+    }
   }
 
   private async startSession(

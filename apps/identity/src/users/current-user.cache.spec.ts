@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { VerifiedTokens } from '@app/auth';
 import type { UserResponse } from '@app/contracts';
 import { CURRENT_USER_TTL_MS, CurrentUserCache } from './current-user.cache.js';
 
@@ -9,7 +10,7 @@ describe('CurrentUserCache', () => {
   let cache: CurrentUserCache;
   beforeEach(() => {
     publish.mockClear();
-    cache = new CurrentUserCache({ publish } as unknown as Redis);
+    cache = new CurrentUserCache({ publish } as unknown as Redis, new VerifiedTokens());
   });
 
   it('answers for the same user and session only, until the TTL passes', () => {
@@ -34,5 +35,20 @@ describe('CurrentUserCache', () => {
     expect(cache.get('u2', 's3')).toBeDefined();
     expect(publish).toHaveBeenCalledWith('auth:identity:invalidate', JSON.stringify({ sessions: ['s1'] }));
     expect(publish).toHaveBeenCalledWith('auth:identity:invalidate', JSON.stringify({ users: ['u1'] }));
+  });
+
+  it('makes the verified-token cache forget the same users and sessions, also on a message from another replica', () => {
+    const verified = new VerifiedTokens();
+    const principal = (userId: string, sessionId: string) => ({ userId, sessionId, email: 'x@y.co', role: 'authenticated', exp: 4e9 });
+    verified.set('t1', principal('u1', 's1'));
+    verified.set('t2', principal('u2', 's2'));
+    verified.set('t3', principal('u3', 's3'));
+    const c = new CurrentUserCache({ publish } as unknown as Redis, verified);
+    c.invalidateUsers(['u1']);
+    expect(verified.get('t1')).toBeUndefined();
+    expect(verified.get('t2')).toBeDefined();
+    c.invalidateSessions(['s2']);
+    expect(verified.get('t2')).toBeUndefined();
+    expect(verified.get('t3')).toBeDefined();
   });
 });

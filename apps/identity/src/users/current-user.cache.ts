@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { VerifiedTokens } from '@app/auth';
 import type { UserResponse } from '@app/contracts';
 import { REDIS } from '@app/core';
 
@@ -26,7 +27,10 @@ export class CurrentUserCache implements OnModuleInit, OnApplicationShutdown {
   private readonly entries = new Map<string, { userId: string; user: UserResponse; expires: number }>();
   private sub?: Redis;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly verifiedTokens: VerifiedTokens,
+  ) {}
 
   get(userId: string, sessionId: string): UserResponse | undefined {
     const e = this.entries.get(sessionId);
@@ -54,6 +58,8 @@ export class CurrentUserCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   private apply(msg: Invalidation): void {
+    // The access-token guard's reuse of verified tokens forgets the same sessions and users.
+    this.verifiedTokens.forget(msg);
     for (const sid of msg.sessions ?? []) this.entries.delete(sid);
     if (msg.users?.length) {
       const users = new Set(msg.users);

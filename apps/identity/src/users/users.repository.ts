@@ -97,9 +97,41 @@ export class UsersRepository {
     await (m ?? this.db).query(`UPDATE identity.users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
   }
 
-  async markEmailVerified(userId: string, m?: EntityManager): Promise<void> {
+  /** A rehash on sign-in: only while the hash is still the verified one (a claim or reset may have replaced it). */
+  async upgradePasswordHash(userId: string, verifiedHash: string, newHash: string): Promise<void> {
+    await this.db.query(`UPDATE identity.users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [
+      userId,
+      verifiedHash,
+      newHash,
+    ]);
+  }
+
+  /** Only EmailClaims marks an email verified (an account claim has more to do than this). */
+  async markEmailVerified(userId: string, m: EntityManager): Promise<void> {
     this.cache.invalidateUsers([userId]);
-    await (m ?? this.db).query(`UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1`, [userId]);
+    await m.query(`UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1`, [userId]);
+  }
+
+  /** Locks the user's row for an account claim and reads what the claim decides on. */
+  async lockForClaim(m: EntityManager, userId: string): Promise<{ email: string; emailVerified: boolean } | null> {
+    const rows: { email: string; emailVerified: boolean }[] = await m.query(
+      `SELECT email, email_verified AS "emailVerified" FROM identity.users WHERE id = $1 FOR UPDATE`,
+      [userId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * True, holding a share lock on the row until the transaction ends, when the password hash is
+   * still the one a sign-in just verified: a claim or a reset that dropped or replaced it in the
+   * meantime wins, and a claim that comes later waits for this transaction and revokes its session.
+   */
+  async passwordStillIs(m: EntityManager, userId: string, passwordHash: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM identity.users WHERE id = $1 AND password_hash = $2 FOR SHARE`, [
+      userId,
+      passwordHash,
+    ]);
+    return rows.length > 0;
   }
 
   async addProvider(
