@@ -42,27 +42,27 @@ USER node
 FROM runtime AS identity
 COPY --from=build /app/dist/apps/identity ./dist/apps/identity
 USER node
-EXPOSE 3001
+EXPOSE 3001 9001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.IDENTITY_PORT||3001)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.IDENTITY_MANAGEMENT_PORT||9001)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # `node dist/apps/identity/main.js migrate` runs the migrations and exits (compose one-shot, k8s Job).
 CMD ["node", "dist/apps/identity/main.js"]
 
 FROM runtime AS profiles
 COPY --from=build /app/dist/apps/profiles ./dist/apps/profiles
 USER node
-EXPOSE 3002
+EXPOSE 3002 9002
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PROFILES_PORT||3002)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PROFILES_MANAGEMENT_PORT||9002)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/apps/profiles/main.js"]
 
-# The mailer is a BullMQ worker: port 3003 serves only /health/* and /metrics.
+# The mailer is a BullMQ worker: its only port, 9003, serves /health/* and /metrics.
 FROM runtime AS mailer
 COPY --from=build /app/dist/apps/mailer ./dist/apps/mailer
 USER node
-EXPOSE 3003
+EXPOSE 9003
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MAILER_PORT||3003)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MAILER_MANAGEMENT_PORT||9003)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/apps/mailer/main.js"]
 
 # Local/compose only: in Kubernetes the Ingress routes by the same table (gateway/routes.json).

@@ -24,8 +24,10 @@ const PORT_BASE = int('BENCH_PORT_BASE', 29000);
 const PORTS = {
   identity: PORT_BASE + 1,
   profiles: PORT_BASE + 2,
-  mailer: PORT_BASE + 3,
-  mailer2: PORT_BASE + 4,
+  identityManagement: PORT_BASE + 11,
+  profilesManagement: PORT_BASE + 12,
+  mailerManagement: PORT_BASE + 13,
+  mailer2Management: PORT_BASE + 14,
   smtp: PORT_BASE + 25,
   sinkHttp: PORT_BASE + 26,
   redis: PORT_BASE + 79,
@@ -81,7 +83,9 @@ const stackEnv = {
   GATEWAY_TRUST_FORWARDED: 'true',
   IDENTITY_PORT: String(PORTS.identity),
   PROFILES_PORT: String(PORTS.profiles),
-  MAILER_PORT: String(PORTS.mailer),
+  IDENTITY_MANAGEMENT_PORT: String(PORTS.identityManagement),
+  PROFILES_MANAGEMENT_PORT: String(PORTS.profilesManagement),
+  MAILER_MANAGEMENT_PORT: String(PORTS.mailerManagement),
   IDENTITY_URL: URLS.identity,
   PROFILES_URL: URLS.profiles,
   PUBLIC_BASE_URL: URLS.gateway,
@@ -261,14 +265,15 @@ process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
 process.on('exit', () => stack.killAllNow());
 
+// Health and metrics are on each app's management port.
 const ready = (port) => `http://127.0.0.1:${port}/health/ready`;
 async function startPlatform() {
   await stack.start('sink', ['test/harness/mail-sink.mjs'], { ready: `${URLS.sink}/health` });
   await Promise.all([
-    stack.start('identity', ['dist/apps/identity/main.js'], { ready: ready(PORTS.identity) }),
-    stack.start('mailer', ['dist/apps/mailer/main.js'], { ready: ready(PORTS.mailer) }),
+    stack.start('identity', ['dist/apps/identity/main.js'], { ready: ready(PORTS.identityManagement) }),
+    stack.start('mailer', ['dist/apps/mailer/main.js'], { ready: ready(PORTS.mailerManagement) }),
   ]);
-  await stack.start('profiles', ['dist/apps/profiles/main.js'], { ready: ready(PORTS.profiles) }); // reads identity's JWKS
+  await stack.start('profiles', ['dist/apps/profiles/main.js'], { ready: ready(PORTS.profilesManagement) }); // reads identity's JWKS
   await stack.start('gateway', ['gateway/main.mjs'], { ready: `${URLS.gateway}/healthz` });
 }
 
@@ -655,9 +660,9 @@ async function arrivals(sentAt) {
   return got.sort((a, b) => a.arrived - b.arrived);
 }
 
-const MAILERS = { mailer: PORTS.mailer, mailer2: PORTS.mailer2 };
+const MAILERS = { mailer: PORTS.mailerManagement, mailer2: PORTS.mailer2Management };
 const startMailer = (name) =>
-  stack.start(name, ['dist/apps/mailer/main.js'], { env: { MAILER_PORT: String(MAILERS[name]) }, ready: ready(MAILERS[name]) });
+  stack.start(name, ['dist/apps/mailer/main.js'], { env: { MAILER_MANAGEMENT_PORT: String(MAILERS[name]) }, ready: ready(MAILERS[name]) });
 
 /**
  * With `names` mailer processes running:

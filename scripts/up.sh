@@ -35,8 +35,9 @@ start mailer node dist/apps/mailer/main.js
 start gateway node gateway/main.mjs
 
 BASE="http://localhost:${GATEWAY_PORT:-8080}"
-if node scripts/wait-ready.mjs --timeout=90 "http://127.0.0.1:${IDENTITY_PORT:-3001}/health/ready" \
-  "http://127.0.0.1:${PROFILES_PORT:-3002}/health/ready" "http://127.0.0.1:${MAILER_PORT:-3003}/health/ready" \
+# Health lives on each app's management port, which the base URL never routes.
+if node scripts/wait-ready.mjs --timeout=90 "http://127.0.0.1:${IDENTITY_MANAGEMENT_PORT:-9001}/health/ready" \
+  "http://127.0.0.1:${PROFILES_MANAGEMENT_PORT:-9002}/health/ready" "http://127.0.0.1:${MAILER_MANAGEMENT_PORT:-9003}/health/ready" \
   "$BASE/api/auth/public-config"; then
   echo
   echo "auth platform ready at $BASE   (logs: .data/logs; without SMTP_HOST mail lands in ${MAIL_OUTBOX_DIR:-.data/outbox})"

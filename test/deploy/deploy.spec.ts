@@ -5,7 +5,16 @@
  */
 import { composeSchemaErrors } from './compose-schema.js';
 import { effectiveCmd, effectiveUser, findStage, isRootUser, lineage, parseDockerfile } from './dockerfile-parser.js';
-import { type App, APPS, portVariable, readEnvExample, requiredEnv, isSecretVar, UNDOCUMENTED_ALLOWED } from './env-contract.js';
+import {
+  type App,
+  APPS,
+  managementPortVariable,
+  portVariable,
+  readEnvExample,
+  requiredEnv,
+  isSecretVar,
+  UNDOCUMENTED_ALLOWED,
+} from './env-contract.js';
 import { appOfImage, byKind, type K8sObject, kustomize, labelsMatch, modelFor, named, podSpec } from './kubernetes.js';
 import {
   GATEWAY_ENTRY,
@@ -301,12 +310,12 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('health-checks every long-running service; apps on /health/ready at their own port', () => {
+  it('health-checks every long-running service; apps on /health/ready at their management port', () => {
     for (const [name, service] of longRunning) {
       expect(`${name}: ${service.healthcheck?.disable === true || healthTest(service) === ''}`).toBe(`${name}: false`);
       if (!service.build) continue;
       const app = appOfService(service);
-      const port = envOf(service).get(portVariable(app));
+      const port = envOf(service).get(app === 'gateway' ? portVariable(app) : managementPortVariable(app));
       const path = app === 'gateway' ? gatewayHealthPath() : '/health/ready';
       expect(path).toBeDefined();
       expect(healthTest(service)).toContain(`127.0.0.1:${port}${path}`);
@@ -490,11 +499,11 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     }
   });
 
-  it('probes /health/live and /health/ready on the container port its *_PORT says', () => {
+  it('probes /health/live and /health/ready on the container port its *_MANAGEMENT_PORT says', () => {
     for (const app of NEST_APPS) {
       const [container] = containersOf(deploymentOf(app));
       const env = containerEnv(render(), container, false);
-      const port = Number(env.get(portVariable(app)));
+      const port = Number(env.get(managementPortVariable(app)));
       expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
       expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
       expect(resolvePort(container, container.livenessProbe?.httpGet?.port)).toBe(port);
@@ -576,7 +585,7 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
     const mailer = deploymentOf('mailer');
     const [container] = containersOf(mailer);
     const env = containerEnv(render(), container, false);
-    expect((container.ports ?? []).map((p) => p.containerPort)).toEqual([Number(env.get('MAILER_PORT'))]);
+    expect((container.ports ?? []).map((p) => p.containerPort)).toEqual([Number(env.get('MAILER_MANAGEMENT_PORT'))]);
     expect(podSpec(mailer).terminationGracePeriodSeconds).toBeGreaterThanOrEqual(60);
     const mailerLabels = mailer.spec?.template?.metadata?.labels;
     for (const ingress of byKind(render(), 'Ingress')) {

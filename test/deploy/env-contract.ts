@@ -53,7 +53,7 @@ export function readersOf(variable: EnvVar): App[] {
     if (name.startsWith('DB_')) ['identity', 'profiles'].forEach((a) => readers.add(a as App));
     else ['identity', 'profiles', 'mailer'].forEach((a) => readers.add(a as App));
   } else if (section === 'ports') {
-    const app = name.replace(/_PORT$/, '').toLowerCase();
+    const app = name.replace(/(_MANAGEMENT)?_PORT$/, '').toLowerCase();
     if (!(APPS as readonly string[]).includes(app)) throw new Error(`.env.example: port ${name} belongs to no app`);
     readers.add(app as App);
   } else if (named) {
@@ -76,9 +76,14 @@ export function requiredEnv(): Record<App, Set<string>> {
   return required;
 }
 
-/** The port variable of each process, e.g. IDENTITY_PORT. */
+/** The port variable of each process, e.g. IDENTITY_PORT (the mailer has only a management port). */
 export function portVariable(app: App): string {
-  return `${app.toUpperCase()}_PORT`;
+  return app === 'mailer' ? managementPortVariable(app) : `${app.toUpperCase()}_PORT`;
+}
+
+/** Where an app serves /health/* and /metrics, e.g. IDENTITY_MANAGEMENT_PORT. */
+export function managementPortVariable(app: App): string {
+  return `${app.toUpperCase()}_MANAGEMENT_PORT`;
 }
 
 /** Values that only belong in a Secret (never in a ConfigMap or an image), recognised by name. */

@@ -11,10 +11,22 @@ export const PORTS = {
   gateway: 18080 + OFFSET,
   identity: 13001 + OFFSET,
   profiles: 13002 + OFFSET,
-  mailer: 13003 + OFFSET,
+  // Management ports (health and metrics only; the edge never routes them). The mailer has no other.
+  identityManagement: 13111 + OFFSET,
+  profilesManagement: 13112 + OFFSET,
+  mailerManagement: 13113 + OFFSET,
+  mailer2Management: 13163 + OFFSET,
   smtp: 12525 + OFFSET,
   sinkHttp: 12580 + OFFSET,
   redis: 16399 + OFFSET,
+} as const;
+
+/** Where an app's (or the second mailer's) health and metrics are served. */
+export const MANAGEMENT_URL = {
+  identity: `http://127.0.0.1:${PORTS.identityManagement}`,
+  profiles: `http://127.0.0.1:${PORTS.profilesManagement}`,
+  mailer: `http://127.0.0.1:${PORTS.mailerManagement}`,
+  mailer2: `http://127.0.0.1:${PORTS.mailer2Management}`,
 } as const;
 
 export const BASE_URL = `http://127.0.0.1:${PORTS.gateway}`;
@@ -51,7 +63,9 @@ export function stackEnv(): Record<string, string> {
     GATEWAY_TRUST_FORWARDED: 'true',
     IDENTITY_PORT: String(PORTS.identity),
     PROFILES_PORT: String(PORTS.profiles),
-    MAILER_PORT: String(PORTS.mailer),
+    IDENTITY_MANAGEMENT_PORT: String(PORTS.identityManagement),
+    PROFILES_MANAGEMENT_PORT: String(PORTS.profilesManagement),
+    MAILER_MANAGEMENT_PORT: String(PORTS.mailerManagement),
     PUBLIC_BASE_URL: BASE_URL,
     JWT_ISSUER: `${BASE_URL}/api/auth`,
     JWKS_URL: `http://127.0.0.1:${PORTS.identity}/.well-known/jwks.json`,

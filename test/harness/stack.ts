@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, DB_ROLES, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
+import { DATA, DB_ROLES, MANAGEMENT_URL, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
 
 /**
  * The processes of the e2e stack, started the way they are deployed: each app its own process,
@@ -16,19 +16,19 @@ const LOGS = join(DATA, 'logs');
 const COMMANDS: Record<ProcName, { args: string[]; ready?: string; env?: Record<string, string> }> = {
   identity: {
     args: ['dist/apps/identity/main.js'],
-    ready: `http://127.0.0.1:${PORTS.identity}/health/ready`,
+    ready: `${MANAGEMENT_URL.identity}/health/ready`,
     env: { ...DB_ROLES.identity },
   },
   profiles: {
     args: ['dist/apps/profiles/main.js'],
-    ready: `http://127.0.0.1:${PORTS.profiles}/health/ready`,
+    ready: `${MANAGEMENT_URL.profiles}/health/ready`,
     env: { ...DB_ROLES.profiles },
   },
-  mailer: { args: ['dist/apps/mailer/main.js'], ready: `http://127.0.0.1:${PORTS.mailer}/health/ready` },
+  mailer: { args: ['dist/apps/mailer/main.js'], ready: `${MANAGEMENT_URL.mailer}/health/ready` },
   mailer2: {
     args: ['dist/apps/mailer/main.js'],
-    ready: `http://127.0.0.1:${PORTS.mailer + 50}/health/ready`,
-    env: { MAILER_PORT: String(PORTS.mailer + 50) },
+    ready: `${MANAGEMENT_URL.mailer2}/health/ready`,
+    env: { MAILER_MANAGEMENT_PORT: String(PORTS.mailer2Management) },
   },
   gateway: { args: ['gateway/main.mjs'], ready: `http://127.0.0.1:${PORTS.gateway}/healthz` },
   sink: {

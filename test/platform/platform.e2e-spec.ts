@@ -1,4 +1,4 @@
-import { PORTS } from '../harness/env.js';
+import { MANAGEMENT_URL, PORTS } from '../harness/env.js';
 import { call, mailbox, randomEmail, randomIp } from '../harness/http.js';
 
 const insforgeError = (status: number, error: string) =>
@@ -23,27 +23,50 @@ describe('platform: one base URL in front of three apps', () => {
     });
   });
 
+  it.each(['identity', 'profiles', 'mailer'] as const)(
+    '%s answers live, ready (with its dependencies) and metrics on its management port',
+    async (name) => {
+      const base = MANAGEMENT_URL[name];
+      const live = await fetch(`${base}/health/live`);
+      expect(live.status).toBe(200);
+      const ready = await fetch(`${base}/health/ready`);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { status: string; info: Record<string, { status: string }> };
+      expect(body.status).toBe('ok');
+      expect(body.info.redis?.status).toBe('up');
+      if (name !== 'mailer') expect(body.info.database?.status).toBe('up');
+      const metrics = await fetch(`${base}/metrics`);
+      expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text = await metrics.text();
+      expect(text).toContain('process_cpu_user_seconds_total');
+      expect(text).toContain(`app="${name}"`);
+      // Nothing else lives there: the management port is not a second API port.
+      expect((await fetch(`${base}/api/auth/public-config`)).status).toBe(404);
+      expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);
+    },
+  );
+
   it.each([
     ['identity', PORTS.identity],
     ['profiles', PORTS.profiles],
-    ['mailer', PORTS.mailer],
-  ])('%s answers live, ready (with its dependencies) and metrics', async (_name, port) => {
-    const live = await fetch(`http://127.0.0.1:${port}/health/live`);
-    expect(live.status).toBe(200);
-    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
-    expect(ready.status).toBe(200);
-    const body = (await ready.json()) as { status: string; info: Record<string, { status: string }> };
-    expect(body.status).toBe('ok');
-    expect(body.info.redis?.status).toBe('up');
-    if (port !== PORTS.mailer) expect(body.info.database?.status).toBe('up');
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toContain('process_cpu_user_seconds_total');
+  ])('%s serves no health or metrics on its API port', async (_name, port) => {
+    for (const path of ['/health/live', '/health/ready', '/metrics']) {
+      const r = await fetch(`http://127.0.0.1:${port}${path}`);
+      expect(`${path} ${r.status}`).toBe(`${path} 404`);
+      expect(await r.json()).toEqual({ error: 'NOT_FOUND', message: `Endpoint ${path} not found`, statusCode: 404 });
+    }
   });
 
-  it('does not route health or metrics through the public base URL', async () => {
-    const r = await call('GET', '/metrics');
+  it('listens on IPv6 as well as IPv4 (HOST defaults to ::)', async () => {
+    expect((await fetch(`http://[::1]:${PORTS.identity}/api/auth/public-config`)).status).toBe(200);
+    expect((await fetch(`http://[::1]:${PORTS.identityManagement}/health/live`)).status).toBe(200);
+    expect((await fetch(`http://[::1]:${PORTS.mailerManagement}/health/live`)).status).toBe(200);
+  });
+
+  it.each(['/metrics', '/health/live', '/health/ready'])('does not route %s through the public base URL', async (path) => {
+    const r = await call('GET', path);
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ error: 'NOT_FOUND', message: 'Endpoint /metrics not found', statusCode: 404 });
+    expect(r.body).toEqual({ error: 'NOT_FOUND', message: `Endpoint ${path} not found`, statusCode: 404 });
   });
 
   it('crosses all three apps: HTTP into identity -> queue -> mailer -> SMTP', async () => {

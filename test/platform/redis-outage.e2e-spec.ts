@@ -1,13 +1,13 @@
-import { PORTS } from '../harness/env.js';
+import { MANAGEMENT_URL } from '../harness/env.js';
 import { call, mailbox, randomEmail, randomIp } from '../harness/http.js';
 import { alive, pidOf, redis, waitFor } from '../harness/stack.js';
 
-const status = (port: number, path: string) =>
-  fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3000) }).then(
+const status = (base: string, path: string) =>
+  fetch(`${base}${path}`, { signal: AbortSignal.timeout(3000) }).then(
     (r) => r.status,
     () => 0,
   );
-const apps = [PORTS.identity, PORTS.profiles, PORTS.mailer];
+const apps = [MANAGEMENT_URL.identity, MANAGEMENT_URL.profiles, MANAGEMENT_URL.mailer];
 
 describe('platform: Redis goes away and comes back', () => {
   afterAll(async () => {

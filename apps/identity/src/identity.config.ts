@@ -33,6 +33,8 @@ class NotDevDefaultInProduction implements ValidatorConstraintInterface {
 /** identity's environment; see .env.example for what each variable means. */
 export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) IDENTITY_PORT = 3001;
+  /** health and metrics only; never routed by the edge or the Ingress */
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) IDENTITY_MANAGEMENT_PORT = 9001;
 
   @IsUrl({ require_tld: false, require_protocol: true }) JWT_ISSUER = 'http://localhost:8080/api/auth';
   @IsString() @IsNotEmpty() JWT_AUDIENCE = 'authenticated';

@@ -1,6 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations, serveOpenApi } from '@app/core';
+import {
+  collectProcessMetrics,
+  createHttpApp,
+  listenHttpApp,
+  loadConfig,
+  runMigrations,
+  serveOpenApi,
+  startManagementServer,
+} from '@app/core';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { IdentityConfig } from './identity.config.js';
 import { IdentityModule, KeysCliModule } from './identity.module.js';
@@ -9,7 +17,7 @@ import { SigningKeys } from './tokens/signing-keys.service.js';
 
 /**
  * identity: users, credentials, sessions and tokens.
- *   node main.js                 serve HTTP on IDENTITY_PORT
+ *   node main.js                 serve the API on IDENTITY_PORT, health and metrics on IDENTITY_MANAGEMENT_PORT
  *   node main.js migrate         apply identity's migrations (schema `identity`) and exit
  *   node main.js keys:rotate     add a signing key (published now, signing after the overlap)
  *   node main.js keys:retire KID stop publishing and accepting a key
@@ -35,5 +43,6 @@ if (command === 'migrate') {
   collectProcessMetrics('identity');
   const app = await createHttpApp(IdentityModule.register(config), config);
   serveOpenApi(app, IDENTITY_OPENAPI);
-  await app.listen({ port: config.IDENTITY_PORT, host: '0.0.0.0' });
+  await listenHttpApp(app, config.IDENTITY_PORT, config.HOST);
+  await startManagementServer(app, config.IDENTITY_MANAGEMENT_PORT, config.HOST);
 }

@@ -4,7 +4,8 @@ import { BaseEnv, ToBool, WithRedis } from '@app/core';
 
 /** The mailer's environment (no database: it owns templates and delivery only). */
 export class MailerConfig extends WithRedis(BaseEnv) {
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535) MAILER_PORT = 3003;
+  /** the mailer's only port: health and metrics (it has no API) */
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) MAILER_MANAGEMENT_PORT = 9003;
   @Type(() => Number) @IsInt() @Min(1) @Max(200) MAILER_CONCURRENCY = 5;
   /** a job whose worker stops renewing its lock (killed) is taken over after about this long */
   @Type(() => Number) @IsInt() @Min(1000) MAILER_LOCK_MS = 30000;

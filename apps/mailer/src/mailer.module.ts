@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { QUEUES } from '@app/contracts';
-import { HealthModule, LoggingModule, MetricsModule, queueRootModule, queuesModule, RedisModule } from '@app/core';
+import { HealthModule, LoggingModule, queueRootModule, queuesModule, RedisModule } from '@app/core';
 import { DeliveryMarkers } from './delivery/delivery-markers.js';
 import { MailerConfig } from './mailer.config.js';
 import { MailerMetrics } from './mailer.metrics.js';
@@ -18,7 +18,6 @@ export class MailerModule {
         queueRootModule(config),
         queuesModule(QUEUES.EMAIL),
         HealthModule.forRoot({ database: false }),
-        MetricsModule,
       ],
       providers: [{ provide: MailerConfig, useValue: config }, MailTransport, DeliveryMarkers, MailerMetrics, SendEmailWorker],
     };

@@ -1,5 +1,13 @@
 import 'reflect-metadata';
-import { collectProcessMetrics, createHttpApp, loadConfig, runMigrations, serveOpenApi } from '@app/core';
+import {
+  collectProcessMetrics,
+  createHttpApp,
+  listenHttpApp,
+  loadConfig,
+  runMigrations,
+  serveOpenApi,
+  startManagementServer,
+} from '@app/core';
 import { PROFILES_SCHEMA } from './database/profiles.schema.js';
 import { PROFILES_OPENAPI } from './openapi/openapi.js';
 import { ProfilesConfig } from './profiles.config.js';
@@ -7,7 +15,7 @@ import { ProfilesModule } from './profiles.module.js';
 
 /**
  * profiles: public profile reads and owner writes.
- *   node main.js           serve HTTP on PROFILES_PORT
+ *   node main.js           serve the API on PROFILES_PORT, health and metrics on PROFILES_MANAGEMENT_PORT
  *   node main.js migrate   apply profiles' migrations (schema `profiles`) and exit
  */
 const config = loadConfig(ProfilesConfig, 'profiles');
@@ -21,5 +29,6 @@ if (command === 'migrate') {
   collectProcessMetrics('profiles');
   const app = await createHttpApp(ProfilesModule.register(config), config);
   serveOpenApi(app, PROFILES_OPENAPI);
-  await app.listen({ port: config.PROFILES_PORT, host: '0.0.0.0' });
+  await listenHttpApp(app, config.PROFILES_PORT, config.HOST);
+  await startManagementServer(app, config.PROFILES_MANAGEMENT_PORT, config.HOST);
 }

@@ -5,6 +5,8 @@ import { BaseEnv, WithDatabase, WithHttp, WithRedis } from '@app/core';
 /** profiles' environment. It verifies access tokens with identity's public keys (JWKS_URL) only. */
 export class ProfilesConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PROFILES_PORT = 3002;
+  /** health and metrics only; never routed by the edge or the Ingress */
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535) PROFILES_MANAGEMENT_PORT = 9002;
   @IsUrl({ require_tld: false, require_protocol: true }) JWKS_URL = 'http://127.0.0.1:3001/.well-known/jwks.json';
   @IsUrl({ require_tld: false, require_protocol: true }) JWT_ISSUER = 'http://localhost:8080/api/auth';
   @IsString() @IsNotEmpty() JWT_AUDIENCE = 'authenticated';

@@ -2,17 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthModule } from '@app/auth';
 import { QUEUES } from '@app/contracts';
-import {
-  databaseModule,
-  HealthModule,
-  LoggingModule,
-  MetricsModule,
-  Outbox,
-  OUTBOX_OPTIONS,
-  queueRootModule,
-  queuesModule,
-  RedisModule,
-} from '@app/core';
+import { databaseModule, HealthModule, LoggingModule, Outbox, OUTBOX_OPTIONS, queueRootModule, queuesModule, RedisModule } from '@app/core';
 import { PROFILES_SCHEMA } from './database/profiles.schema.js';
 import { ProfilesInboxWorker } from './inbox/profiles-inbox.worker.js';
 import { ProfilesConfig } from './profiles.config.js';
@@ -34,7 +24,6 @@ export class ProfilesModule {
         queueRootModule(config),
         queuesModule(QUEUES.IDENTITY_INBOX),
         HealthModule.forRoot({ database: true }),
-        MetricsModule,
         JwtAuthModule.forRoot({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL }),
       ],
       controllers: [ProfilesController],

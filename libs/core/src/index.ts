@@ -10,6 +10,7 @@ export * from './http/validation.js';
 export * from './logging/logging.module.js';
 export * from './metrics/metrics.js';
 export * from './health/health.module.js';
+export * from './health/management-server.js';
 export * from './redis/redis.module.js';
 export * from './database/database.js';
 export * from './queue/queue.module.js';

@@ -20,6 +20,9 @@ export class BaseEnv {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** where the API and management servers listen; `::` is IPv4 and IPv6 on one socket */
+  @IsString() @IsNotEmpty() HOST = '::';
 }
 
 export function WithDatabase<B extends Constructor>(Base: B) {
@@ -80,4 +83,5 @@ export interface HttpConfig {
   TRUST_PROXY: string;
   LOG_LEVEL: string;
   NODE_ENV: string;
+  HOST: string;
 }

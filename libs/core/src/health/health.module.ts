@@ -1,19 +1,6 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  Controller,
-  type DynamicModule,
-  type ExceptionFilter,
-  Get,
-  HttpException,
-  Inject,
-  Module,
-  UseFilters,
-} from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { type DynamicModule, HttpException, Inject, Injectable, Module } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
-import { Public } from '../http/public.decorator.js';
 import { REDIS } from '../redis/redis.module.js';
 
 const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
@@ -21,22 +8,19 @@ interface HealthOptions {
   database: boolean;
 }
 
-/** A failed check is a 503 with terminus' report of what is down, not an API error body. */
-@Catch(HttpException)
-class HealthReportFilter implements ExceptionFilter {
-  catch(exception: HttpException, host: ArgumentsHost): void {
-    void host.switchToHttp().getResponse<FastifyReply>().status(exception.getStatus()).send(exception.getResponse());
-  }
+/** A health report as the management server sends it: terminus' report, 200 or 503. */
+export interface HealthReport {
+  status: number;
+  body: unknown;
 }
 
 /**
  * `/health/live`: the process answers (never checks dependencies, so a Redis outage does not get
  * pods restarted). `/health/ready`: PostgreSQL (when the app has one) and Redis answer within 1 s.
+ * Served by the management server (management-server.ts), never on the API port.
  */
-@Public()
-@UseFilters(HealthReportFilter)
-@Controller('health')
-export class HealthController {
+@Injectable()
+export class HealthChecks {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -45,15 +29,11 @@ export class HealthController {
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
 
-  @Get('live')
-  @HealthCheck()
-  live() {
-    return this.health.check([]);
+  live(): Promise<HealthReport> {
+    return this.report(() => this.health.check([]));
   }
 
-  @Get('ready')
-  @HealthCheck()
-  ready() {
+  ready(): Promise<HealthReport> {
     const checks = [
       () =>
         this.indicators
@@ -64,7 +44,17 @@ export class HealthController {
           .withTimeout(1000),
     ];
     if (this.options.database) checks.push(() => this.db.pingCheck('database').withTimeout(1000) as never);
-    return this.health.check(checks);
+    return this.report(() => this.health.check(checks));
+  }
+
+  /** A failed check is a 503 with terminus' report of what is down, not an API error body. */
+  private async report(check: () => Promise<unknown>): Promise<HealthReport> {
+    try {
+      return { status: 200, body: await check() };
+    } catch (e) {
+      if (e instanceof HttpException) return { status: e.getStatus(), body: e.getResponse() };
+      throw e;
+    }
   }
 }
 
@@ -74,8 +64,8 @@ export class HealthModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
-      controllers: [HealthController],
-      providers: [{ provide: HEALTH_OPTIONS, useValue: options }],
+      providers: [{ provide: HEALTH_OPTIONS, useValue: options }, HealthChecks],
+      exports: [HealthChecks],
     };
   }
 }

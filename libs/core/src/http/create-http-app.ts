@@ -1,9 +1,11 @@
 import fastifyCookie from '@fastify/cookie';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ApiErrorFilter } from '../errors/error.filter.js';
 import type { HttpConfig } from '../config/common.env.js';
+import { isNoIpv6 } from '../health/management-server.js';
 import { httpMetricsHook } from '../metrics/metrics.js';
 import { frameworkError, rejectForbiddenInput } from './input-rules.js';
 import { BodyError, parseJsonBody } from './json-body.js';
@@ -17,7 +19,7 @@ export const SHUTDOWN_DEADLINE_MS = 25_000;
  * Graceful shutdown waits for jobs in hand and closes queues, which can hang while Redis is away:
  * after the deadline the process exits anyway, so a rollout or Ctrl-C never gets stuck.
  */
-function exitIfShutdownHangs(): void {
+export function exitIfShutdownHangs(): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
@@ -98,5 +100,28 @@ export async function createHttpApp(
     }
     done();
   });
+  return app;
+}
+
+/** Listens on HOST (`::`: dual-stack), falling back to `0.0.0.0` only for the default on an IPv4-only kernel. */
+export async function listenHttpApp(app: NestFastifyApplication, port: number, host: string): Promise<void> {
+  try {
+    await app.listen({ port, host });
+  } catch (e) {
+    if (host !== '::' || !isNoIpv6(e)) throw e;
+    await app.listen({ port, host: '0.0.0.0' });
+  }
+}
+
+/**
+ * An app without an API port (the mailer): the Nest context with its workers, JSON logs and
+ * graceful shutdown; its health and metrics go on the management server.
+ */
+export async function createWorkerApp(module: unknown): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module as never, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.enableShutdownHooks();
+  exitIfShutdownHangs();
   return app;
 }

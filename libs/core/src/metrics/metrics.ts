@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Module } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { Public } from '../http/public.decorator.js';
 import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
+
+// `/metrics` is served by the management server (health/management-server.ts), not the API port.
 
 let defaultsCollected = false;
 /** Process metrics (CPU, memory, event-loop lag), once per process. */
@@ -32,17 +32,3 @@ export function httpMetricsHook(req: FastifyRequest, reply: FastifyReply, done: 
   httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
   done();
 }
-
-@Public()
-@Controller('metrics')
-export class MetricsController {
-  @Get()
-  @Header('Content-Type', register.contentType)
-  metrics(): Promise<string> {
-    return register.metrics();
-  }
-}
-
-/** Prometheus `/metrics` for the app's own port (not routed by the gateway or ingress). */
-@Module({ controllers: [MetricsController] })
-export class MetricsModule {}
