@@ -2,6 +2,7 @@ import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiError } from '@app/core';
+import { parseBearer } from './bearer.js';
 import { IS_PUBLIC } from './decorators.js';
 import type { Principal } from './principal.js';
 import { VerifiedTokens } from './verified-tokens.js';
@@ -22,8 +23,9 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
   override async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
     const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: Principal }>();
-    const auth = req.headers.authorization;
-    const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+    const credential = parseBearer(req.headers.authorization);
+    if (credential.kind === 'malformed') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
+    const token = credential.kind === 'token' ? credential.token : undefined;
     const known = token ? this.verified.get(token) : undefined;
     if (known) {
       req.user = known;

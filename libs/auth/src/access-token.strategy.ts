@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
+import { parseBearer } from './bearer.js';
 import { ACCESS_TOKEN_ALGORITHMS, type AccessTokenClaims, type Principal } from './principal.js';
 import { KEY_RESOLVER, type KeyResolver } from './key-resolver.js';
 
@@ -29,7 +30,11 @@ function kidOf(rawJwt: string): string | undefined {
 export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-token') {
   constructor(@Inject(KEY_RESOLVER) keys: KeyResolver, @Inject(JWT_VERIFY_OPTIONS) opts: JwtVerifyOptions) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      // The platform's one Bearer parser (passport's own takes the first word after the scheme).
+      jwtFromRequest: (req: { headers?: Record<string, unknown> }) => {
+        const credential = parseBearer(req.headers?.authorization);
+        return credential.kind === 'token' ? credential.token : null;
+      },
       algorithms: [...ACCESS_TOKEN_ALGORITHMS],
       issuer: opts.issuer,
       audience: opts.audience,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentUser, type Principal, Public } from '@app/auth';
+import { CurrentUser, parseBearer, type Principal, Public } from '@app/auth';
 import {
   ClientTypeQuery,
   CurrentSessionResponseDto,
@@ -16,7 +16,6 @@ import {
 import { ReqMeta, type RequestMeta } from '@app/core';
 import { ApiClientType, ApiCsrfHeader, ApiInsforgeErrors, BEARER_AUTH, REFRESH_COOKIE_AUTH } from '../openapi/openapi.decorators.js';
 import { AuthService } from './auth.service.js';
-import { bearerOf } from './bearer.js';
 import { REFRESH_COOKIE, RefreshCookie } from './refresh-cookie.js';
 
 @ApiTags('auth')
@@ -54,7 +53,7 @@ export class AuthController {
     @ReqMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    await this.auth.checkSignUpCredential(bearerOf(authorization));
+    await this.auth.checkSignUpCredential(parseBearer(authorization));
     return this.cookie.apply(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta));
   }
 
@@ -160,7 +159,7 @@ export class AuthController {
       await this.auth.logout(parseClientType(q.client_type), {
         cookie: req.cookies[REFRESH_COOKIE],
         csrfHeader: req.headers['x-csrf-token'],
-        bearer: bearerOf(req.headers.authorization),
+        bearer: parseBearer(req.headers.authorization),
         bodyToken: body.refreshToken ?? body.refresh_token,
       }),
     );

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { BearerCredential } from '@app/auth';
 import type { ClientKind, SessionTokensResponse, SignInRequest, SignUpRequest, SignUpResponse } from '@app/contracts';
 import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
 import type { AuthConfig } from '../auth-config/auth-config.entity.js';
@@ -58,8 +59,10 @@ export class AuthService {
   ) {}
 
   /** Sign-up accepts no credential, our anon key, or a valid access token; anything else is refused. */
-  async checkSignUpCredential(bearer: string | undefined): Promise<void> {
-    if (bearer === undefined) return;
+  async checkSignUpCredential(credential: BearerCredential): Promise<void> {
+    if (credential.kind === 'none') return;
+    if (credential.kind === 'malformed') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
+    const bearer = credential.token;
     if (bearer.startsWith('anon_')) {
       if (!safeEqual(Buffer.from(bearer), Buffer.from(this.config.ANON_KEY)))
         throw new ApiError(401, 'AUTH_INVALID_CREDENTIALS', 'Invalid anon key');
@@ -278,9 +281,10 @@ export class AuthService {
    */
   async logout(
     client: ClientKind,
-    input: { cookie?: string; csrfHeader?: string | string[]; bearer?: string; bodyToken?: string },
+    input: { cookie?: string; csrfHeader?: string | string[]; bearer: BearerCredential; bodyToken?: string },
   ): Promise<AuthResult<{ success: true; message: string }>> {
     const done = { success: true as const, message: 'Logged out successfully' };
+    if (input.bearer.kind === 'malformed') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
     if (client === 'web' && input.cookie) {
       const session = await this.sessions.sessionOfRefreshToken(input.cookie);
       if (session) {
@@ -292,8 +296,8 @@ export class AuthService {
     if (input.bodyToken) {
       const session = await this.sessions.sessionOfRefreshToken(input.bodyToken);
       if (session) await this.sessions.revoke(session.id, 'logout');
-    } else if (input.bearer) {
-      const claims = await this.tokens.verify(input.bearer);
+    } else if (input.bearer.kind === 'token') {
+      const claims = await this.tokens.verify(input.bearer.token);
       if (claims) await this.sessions.revokeForUser(claims.sub, claims.sid, 'logout');
     }
     return { body: done, cookie: client === 'web' ? 'clear' : undefined };

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, createParamDecorator, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '@app/core';
-import { bearerOf } from '../auth/bearer.js';
+import { parseBearer } from '@app/auth';
 import { sha256 } from '../common/secrets.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 
@@ -17,8 +17,9 @@ export class GorbTokenGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { gorb?: GorbCaller }>();
-    const token = bearerOf(req.headers.authorization);
-    if (!token) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Missing access token');
+    const credential = parseBearer(req.headers.authorization);
+    if (credential.kind === 'none') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Missing access token');
+    const token = credential.kind === 'token' ? credential.token : '';
     const session = /^[0-9a-f]{64}$/.test(token) ? await this.sessions.findByOpaqueAccessHash(sha256(token)) : null;
     if (!session) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid access token');
     req.gorb = { userId: session.userId, sessionId: session.id };
