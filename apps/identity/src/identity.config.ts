@@ -4,6 +4,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsOptional,
   IsString,
   IsUrl,
   Matches,
@@ -30,6 +31,18 @@ class NotDevDefaultInProduction implements ValidatorConstraintInterface {
   }
 }
 
+/** SameSite=None and Partitioned cookies are refused by browsers unless they are also Secure. */
+@ValidatorConstraint({ name: 'needsSecureCookie' })
+class NeedsSecureCookie implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const secure = (args.object as { COOKIE_SECURE?: boolean }).COOKIE_SECURE;
+    return secure !== false || (value !== 'none' && value !== true);
+  }
+  defaultMessage(): string {
+    return 'needs COOKIE_SECURE=true (browsers drop SameSite=None and Partitioned cookies that are not Secure)';
+  }
+}
+
 /** identity's environment; see .env.example for what each variable means. */
 export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) IDENTITY_PORT = 3001;
@@ -46,7 +59,16 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @Type(() => Number) @IsInt() @Min(0) @Max(300) REFRESH_REUSE_GRACE_SECONDS = 10;
 
   @ToBool() @IsBoolean() COOKIE_SECURE = true;
-  @IsIn(['lax', 'strict', 'none']) COOKIE_SAMESITE: 'lax' | 'strict' | 'none' = 'lax';
+  /** lax: the app is on the API's site (recommended); none (+ COOKIE_PARTITIONED): an app on another site. */
+  @IsIn(['lax', 'strict', 'none']) @Validate(NeedsSecureCookie) COOKIE_SAMESITE: 'lax' | 'strict' | 'none' = 'lax';
+  /** CHIPS: the browser keeps the cookie per top-level site, so it survives third-party cookie blocking. */
+  @ToBool() @IsBoolean() @Validate(NeedsSecureCookie) COOKIE_PARTITIONED = false;
+  /** Unset (a host-only cookie) unless several API hosts of one site must share the session. */
+  @IsOptional()
+  @Matches(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i, {
+    message: 'must be a host name such as example.com',
+  })
+  COOKIE_DOMAIN?: string;
 
   @Matches(/^anon_[0-9a-f]{64}$/, { message: 'must be anon_ followed by 64 lowercase hex characters' })
   ANON_KEY = 'anon_' + '0'.repeat(64);

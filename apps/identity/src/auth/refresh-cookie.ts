@@ -8,7 +8,9 @@ export const REFRESH_COOKIE = 'insforge_refresh_token';
 
 /**
  * The web client's refresh cookie: HttpOnly, Secure (off only for plain-HTTP development),
- * SameSite from config (Lax by default for a same-site frontend), Path narrowed to /api/auth.
+ * SameSite from config (Lax by default for a same-site frontend; None plus Partitioned for an app on
+ * another site, see the README's frontend topologies), Path narrowed to /api/auth, host-only
+ * unless COOKIE_DOMAIN is set.
  */
 @Injectable()
 export class RefreshCookie {
@@ -20,6 +22,8 @@ export class RefreshCookie {
       httpOnly: true,
       secure: this.config.COOKIE_SECURE,
       sameSite: this.config.COOKIE_SAMESITE,
+      ...(this.config.COOKIE_PARTITIONED ? { partitioned: true } : {}),
+      ...(this.config.COOKIE_DOMAIN ? { domain: this.config.COOKIE_DOMAIN } : {}),
       maxAge,
     } as const;
   }
