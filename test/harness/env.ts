@@ -19,6 +19,9 @@ export const PORTS = {
   smtp: 12525 + OFFSET,
   sinkHttp: 12580 + OFFSET,
   redis: 16399 + OFFSET,
+  // the browser suite's web app (an allowed origin) and a page on an origin that is not allowed
+  webApp: 14037 + OFFSET,
+  webOther: 14038 + OFFSET,
 } as const;
 
 /** Where an app's (or the second mailer's) health and metrics are served. */
@@ -28,6 +31,9 @@ export const MANAGEMENT_URL = {
   mailer: `http://127.0.0.1:${PORTS.mailerManagement}`,
   mailer2: `http://127.0.0.1:${PORTS.mailer2Management}`,
 } as const;
+
+/** The browser suite's app origin: listed in CORS_ORIGINS below; the API on 127.0.0.1 is another site. */
+export const WEB_APP_ORIGIN = `http://localhost:${PORTS.webApp}`;
 
 export const BASE_URL = `http://127.0.0.1:${PORTS.gateway}`;
 export const SINK_URL = `http://127.0.0.1:${PORTS.sinkHttp}`;
@@ -69,7 +75,7 @@ export function stackEnv(): Record<string, string> {
     PUBLIC_BASE_URL: BASE_URL,
     JWT_ISSUER: `${BASE_URL}/api/auth`,
     JWKS_URL: `http://127.0.0.1:${PORTS.identity}/.well-known/jwks.json`,
-    CORS_ORIGINS: 'http://app.example.test',
+    CORS_ORIGINS: `http://app.example.test,${WEB_APP_ORIGIN}`,
     COOKIE_SECURE: 'true',
     ANON_KEY,
     AUTH_HMAC_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
