@@ -91,7 +91,6 @@ const stackEnv = {
   PUBLIC_BASE_URL: URLS.gateway,
   JWT_ISSUER: `${URLS.gateway}/api/auth`,
   JWKS_URL: `${URLS.identity}/.well-known/jwks.json`,
-  TRUST_PROXY: 'loopback',
   CORS_ORIGINS: 'http://localhost:3000',
   COOKIE_SECURE: 'false',
   ANON_KEY,

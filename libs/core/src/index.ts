@@ -6,6 +6,7 @@ export * from './http/create-http-app.js';
 export * from './http/json-body.js';
 export * from './http/request-id.js';
 export * from './http/request-meta.js';
+export * from './http/trusted-proxies.js';
 export * from './http/validation.js';
 export * from './logging/logging.module.js';
 export * from './metrics/metrics.js';

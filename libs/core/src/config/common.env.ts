@@ -1,6 +1,30 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  Validate,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { DEFAULT_TRUSTED_PROXIES, trustedProxiesProblem } from '../http/trusted-proxies.js';
 import type { Constructor } from './load-config.js';
+
+@ValidatorConstraint({ name: 'trustedProxiesList' })
+class TrustedProxiesList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && trustedProxiesProblem(value) === undefined;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return typeof args.value === 'string' ? (trustedProxiesProblem(args.value) ?? '') : 'must be a string';
+  }
+}
 
 /** `"true"`/`"false"`/`"1"`/`"0"` -> boolean; anything else stays a string and fails @IsBoolean. */
 export const ToBool = () =>
@@ -57,7 +81,8 @@ export function WithHttp<B extends Constructor>(Base: B) {
 
     @Type(() => Number) @IsInt() @Min(1024) @Max(10 * 1024 * 1024) BODY_LIMIT_BYTES = 65536;
 
-    @IsString() TRUST_PROXY = 'loopback,uniquelocal';
+    /** IPs/CIDRs whose X-Forwarded-For/-Proto count (the edge in front of the app); `none` for nobody */
+    @Validate(TrustedProxiesList) TRUSTED_PROXIES = DEFAULT_TRUSTED_PROXIES;
   }
   return HttpEnv;
 }
@@ -80,7 +105,7 @@ export interface HttpConfig {
   PUBLIC_BASE_URL: string;
   CORS_ORIGINS: string;
   BODY_LIMIT_BYTES: number;
-  TRUST_PROXY: string;
+  TRUSTED_PROXIES: string;
   LOG_LEVEL: string;
   NODE_ENV: string;
   HOST: string;

@@ -10,6 +10,7 @@ import { httpMetricsHook } from '../metrics/metrics.js';
 import { frameworkError, rejectForbiddenInput } from './input-rules.js';
 import { BodyError, parseJsonBody } from './json-body.js';
 import { requestIdOf } from './request-id.js';
+import { parseTrustedProxies } from './trusted-proxies.js';
 import { createValidationPipe } from './validation.js';
 
 /** How long a graceful shutdown may take before the process exits anyway (k8s waits 30-60 s). */
@@ -43,11 +44,12 @@ export function parseOrigins(list: string): string[] {
  */
 export async function createHttpApp(
   module: unknown,
-  config: Pick<HttpConfig, 'BODY_LIMIT_BYTES' | 'TRUST_PROXY' | 'CORS_ORIGINS'>,
+  config: Pick<HttpConfig, 'BODY_LIMIT_BYTES' | 'TRUSTED_PROXIES' | 'CORS_ORIGINS'>,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY === 'true' ? true : config.TRUST_PROXY === 'false' ? false : config.TRUST_PROXY,
+    // Only these peers' X-Forwarded-For/-Proto count (fastify walks the chain with proxy-addr).
+    trustProxy: parseTrustedProxies(config.TRUSTED_PROXIES),
     genReqId: requestIdOf,
     logger: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },

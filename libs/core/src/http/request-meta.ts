@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { plainIp } from './trusted-proxies.js';
 
 /** What services need to know about the HTTP request that reached them. */
 export interface RequestMeta {
@@ -10,7 +11,7 @@ export interface RequestMeta {
 
 export function requestMetaOf(req: FastifyRequest): RequestMeta {
   const ua = req.headers['user-agent'];
-  return { requestId: String(req.id), ip: req.ip, userAgent: (typeof ua === 'string' ? ua : '').slice(0, 512) };
+  return { requestId: String(req.id), ip: plainIp(req.ip), userAgent: (typeof ua === 'string' ? ua : '').slice(0, 512) };
 }
 
 export const ReqMeta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta =>
