@@ -62,9 +62,9 @@ export class GorbRegisterRequest {
 }
 
 export class GorbRefreshRequest {
-  @ApiProperty({ maxLength: 256 })
+  /** Any string: one that is not a live refresh token of ours is a 401, whatever its length (see RefreshRequest). */
+  @ApiProperty({ description: 'A refresh token; anything else is 401' })
   @IsString()
-  @MaxLength(256)
   refresh_token: string;
 }
 

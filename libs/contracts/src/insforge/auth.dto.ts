@@ -90,18 +90,21 @@ export class SignInRequest {
   name?: string;
 }
 
-/** Non-web refresh and logout: the token in the body, either spelling (the SDK sends both). */
+/**
+ * Non-web refresh and logout: the token in the body, either spelling (the SDK sends both). No
+ * length or format rule here: any string that is not a live refresh token of ours, an access
+ * token sent by mistake or 1 MiB of junk alike, is InsForge's 401 on refresh (200 on logout). The
+ * service bounds it (only 64 hex characters ever reach the database) and the body limit bounds it.
+ */
 export class RefreshRequest {
-  @ApiPropertyOptional({ maxLength: 256, description: 'Refresh token (mobile, desktop and server clients)' })
+  @ApiPropertyOptional({ description: 'Refresh token (mobile, desktop and server clients)' })
   @IsOptional()
   @IsString({ message: 'Expected string' })
-  @MaxLength(256)
   refreshToken?: string;
 
-  @ApiPropertyOptional({ maxLength: 256, description: 'The same, snake_case (sent by the SDK’s refreshSession)' })
+  @ApiPropertyOptional({ description: 'The same, snake_case (sent by the SDK’s refreshSession)' })
   @IsOptional()
   @IsString({ message: 'Expected string' })
-  @MaxLength(256)
   refresh_token?: string;
 }
 

@@ -56,12 +56,12 @@ export class ResetPasswordRequest {
 
   @ApiProperty({
     minLength: 1,
-    maxLength: 128,
-    description: 'The reset token: from exchange-reset-password-token (code method) or from the reset link (link method)',
+    description:
+      'The reset token: from exchange-reset-password-token (code method) or from the reset link (link method); ' +
+      'any other string, whatever its length, is 400 "Invalid or expired verification token"',
   })
   @IsString({ message: 'Expected string' })
   @MinLength(1, { message: 'Required' })
-  @MaxLength(128)
   otp: string;
 }
 
