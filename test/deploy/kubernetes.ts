@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseYamlStream, ROOT } from './repo-files.js';
 
@@ -14,15 +15,32 @@ export type K8sObject = {
 };
 
 const rendered = new Map<string, K8sObject[]>();
+let tree: string | undefined;
 
 /**
- * `kubectl kustomize <dir>` (offline). A missing kubectl is a failure, never a skip: without it
- * nothing below would be checked.
+ * A copy of k8s/ to render from: the dev overlay's secrets file is gitignored, so the copy gets one
+ * from the documented command (scripts/k8s-dev-secrets.sh), exactly as a developer would create it.
+ */
+function k8sTree(): string {
+  if (tree) return tree;
+  const dir = mkdtempSync(join(tmpdir(), 'auth-k8s-'));
+  cpSync(join(ROOT, 'k8s'), join(dir, 'k8s'), { recursive: true, filter: (src) => !src.endsWith(join('overlays', 'dev', 'secrets.env')) });
+  const made = spawnSync('bash', [join(ROOT, 'scripts', 'k8s-dev-secrets.sh'), join(dir, 'k8s', 'overlays', 'dev', 'secrets.env')], {
+    encoding: 'utf8',
+  });
+  if (made.status !== 0) throw new Error(`scripts/k8s-dev-secrets.sh failed: ${made.stderr}`);
+  tree = dir;
+  return dir;
+}
+
+/**
+ * `kubectl kustomize <dir>` (offline), dir relative to the repository root. A missing kubectl is a
+ * failure, never a skip: without it nothing below would be checked.
  */
 export function kustomize(dir: string): K8sObject[] {
   const cached = rendered.get(dir);
-  if (cached) return cached;
-  const result = spawnSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  if (cached) return structuredClone(cached);
+  const result = spawnSync('kubectl', ['kustomize', dir], { cwd: k8sTree(), encoding: 'utf8', timeout: 60_000 });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
     throw new Error(
@@ -35,8 +53,14 @@ export function kustomize(dir: string): K8sObject[] {
   if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed (exit ${result.status}):\n${result.stderr}`);
   const objects = parseYamlStream(result.stdout) as K8sObject[];
   rendered.set(dir, objects);
-  return objects;
+  return structuredClone(objects);
 }
+
+const CRD_PACKAGES: Record<string, string> = {
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+  'keda.sh': '@kubernetes-models/keda',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+};
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
@@ -48,7 +72,11 @@ type ModelClass = new (data: unknown) => { validate(): void };
 export function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
   const groupVersion = apiVersion.includes('/') ? apiVersion : `v1`;
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(groupVersion) || !/^\w+$/.test(kind)) return undefined;
-  const file = join(ROOT, 'node_modules', 'kubernetes-models', ...groupVersion.split('/'), `${kind}.js`);
+  const group = groupVersion.split('/')[0];
+  // Custom resources: the CRD schemas of Gateway API, KEDA and the Prometheus Operator, as shipped
+  // by the @kubernetes-models packages (generated from each project's CRD OpenAPI schemas).
+  const pkg = CRD_PACKAGES[group] ?? 'kubernetes-models';
+  const file = join(ROOT, 'node_modules', pkg, ...groupVersion.split('/'), `${kind}.js`);
   if (!existsSync(file)) return undefined;
   return (require(file) as Record<string, ModelClass>)[kind];
 }
@@ -66,9 +94,9 @@ export function podSpec(workload: K8sObject): any {
   return workload.spec?.template?.spec;
 }
 
-/** Which app an image belongs to: `auth-platform/<app>[:tag|@digest]`. */
+/** Which app an image belongs to: `[<registry>/...]auth-platform/<app>[:tag|@digest]`. */
 export function appOfImage(image: string): string | undefined {
-  return /^auth-platform\/([a-z-]+)(?:[:@].*)?$/.exec(image)?.[1];
+  return /^(?:[^/]+\/)*auth-platform\/([a-z-]+)(?:[:@].*)?$/.exec(image)?.[1];
 }
 
 export function labelsMatch(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined) {
