@@ -28,8 +28,9 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # --- runtime: shared by the four targets --------------------------------------------------------
-# Files stay owned by root and the process runs as `node` (uid 1000), so the app cannot modify
-# its own code even when the root filesystem is writable. package.json is needed at runtime for
+# Files stay owned by root and the process runs as `node` (1000:1000), so the app cannot modify
+# its own code even when the root filesystem is writable. The USER is numeric so that Kubernetes'
+# runAsNonRoot can verify it without a pinned runAsUser. package.json is needed at runtime for
 # "type": "module" (the bundles are ESM).
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -37,11 +38,11 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
-USER node
+USER 1000:1000
 
 FROM runtime AS identity
 COPY --from=build /app/dist/apps/identity ./dist/apps/identity
-USER node
+USER 1000:1000
 EXPOSE 3001 9001
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.IDENTITY_MANAGEMENT_PORT||9001)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
@@ -50,7 +51,7 @@ CMD ["node", "dist/apps/identity/main.js"]
 
 FROM runtime AS profiles
 COPY --from=build /app/dist/apps/profiles ./dist/apps/profiles
-USER node
+USER 1000:1000
 EXPOSE 3002 9002
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PROFILES_MANAGEMENT_PORT||9002)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
@@ -59,7 +60,7 @@ CMD ["node", "dist/apps/profiles/main.js"]
 # The mailer is a BullMQ worker: its only port, 9003, serves /health/* and /metrics.
 FROM runtime AS mailer
 COPY --from=build /app/dist/apps/mailer ./dist/apps/mailer
-USER node
+USER 1000:1000
 EXPOSE 9003
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MAILER_MANAGEMENT_PORT||9003)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
@@ -68,7 +69,7 @@ CMD ["node", "dist/apps/mailer/main.js"]
 # Local/compose only: in Kubernetes the Ingress routes by the same table (gateway/routes.json).
 FROM runtime AS gateway
 COPY --from=build /app/gateway ./gateway
-USER node
+USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.GATEWAY_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

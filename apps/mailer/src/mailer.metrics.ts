@@ -22,6 +22,7 @@ export class MailerMetrics {
   });
 
   readonly queueJobs: Gauge;
+  readonly oldestWaiting: Gauge;
 
   constructor(@InjectQueue(QUEUES.EMAIL) queue: Queue) {
     this.queueJobs = new Gauge({
@@ -31,6 +32,16 @@ export class MailerMetrics {
       async collect() {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed').catch(() => ({}));
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n as number);
+      },
+    });
+    // Depth alone hides a stuck queue: codes and links expire while their email waits.
+    this.oldestWaiting = new Gauge({
+      name: 'mailer_queue_oldest_waiting_seconds',
+      help: 'Age of the oldest job waiting in the email queue (0 when none waits)',
+      async collect() {
+        // BullMQ pushes new jobs at the head of the wait list: ascending order starts at the oldest.
+        const [oldest] = await queue.getWaiting(0, 0).catch(() => []);
+        this.set(oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
       },
     });
   }

@@ -3,6 +3,7 @@ import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
 import type { CurrentUserCache } from '../users/current-user.cache.js';
 import type { RefreshTokenRow, SessionRow, SessionsRepository } from './sessions.repository.js';
+import { refreshTokenReuse } from './sessions.metrics.js';
 import { SessionsService } from './sessions.service.js';
 
 class FakeClock extends Clock {
@@ -87,8 +88,11 @@ describe('SessionsService refresh rotation', () => {
     const { refreshToken: a, session } = await begin();
     const { refreshToken: b } = await svc.rotate(a, meta);
     clock.advance(11_000);
+    const reusesBefore = (await refreshTokenReuse.get()).values[0]?.value ?? 0;
     await expect(svc.rotate(a, meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
     expect(store.sessions.get(session.id)!.revokedAt).not.toBeNull();
+    // ...and counts once for the alert on refresh-token reuse.
+    expect((await refreshTokenReuse.get()).values[0]?.value).toBe(reusesBefore + 1);
     await expect(svc.rotate(b, meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
   });
 

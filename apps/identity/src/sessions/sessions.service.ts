@@ -8,6 +8,7 @@ import { IdentityConfig } from '../identity.config.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
 import { sealSuccessor, unsealSuccessor } from './refresh-token-seal.js';
 import { type SessionRow, SessionsRepository } from './sessions.repository.js';
+import { refreshTokenReuse } from './sessions.metrics.js';
 
 export interface StartedSession {
   session: SessionRow;
@@ -109,6 +110,7 @@ export class SessionsService {
     });
     if (outcome === 'invalid') throw invalidRefreshToken();
     if ('reused' in outcome) {
+      refreshTokenReuse.inc();
       this.cache.invalidateSessions([outcome.reused]);
       throw invalidRefreshToken();
     }
