@@ -7,11 +7,9 @@ cd "$ROOT"
 
 bash scripts/ensure-services.sh
 [ -d node_modules ] || npm install --no-audit --no-fund
-npm run -s build
-# Each app migrates as its schema's owner and runs as a role that can only read and write its own
-# tables (scripts/provision-db.sql); the passwords default to the local ones of provision-db.sh.
-env DB_USER=identity_migrator DB_PASSWORD="${IDENTITY_MIGRATOR_DB_PASSWORD:-identity_migrator}" node dist/apps/identity/main.js migrate
-env DB_USER=profiles_migrator DB_PASSWORD="${PROFILES_MIGRATOR_DB_PASSWORD:-profiles_migrator}" node dist/apps/profiles/main.js migrate
+# Builds, then migrates each app as its schema's owner (the apps then run as roles that can only
+# read and write their own tables: scripts/provision-db.sql).
+bash scripts/migrate.sh
 
 LOGS="$ROOT/.data/logs"
 mkdir -p "$LOGS"
