@@ -6,7 +6,8 @@ describe('profiles: nothing lost while the profiles app is down', () => {
     const accounts: Account[] = [];
     await stop('profiles');
     try {
-      for (let i = 0; i < 20; i++) accounts.push(await signUp(`Offline ${i}`));
+      // In parallel: each sign-up waits (bounded, SIGNUP_PROFILE_WAIT_MS) for a profiles that is not there.
+      accounts.push(...(await Promise.all(Array.from({ length: 20 }, (_, i) => signUp(`Offline ${i}`)))));
       // the premise: nobody was answering for profiles meanwhile
       const down = await getProfile(accounts[0]!.id);
       expect(down.status).toBe(503);

@@ -80,6 +80,9 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @IsString() @MinLength(32) @Validate(NotDevDefaultInProduction) AUTH_HMAC_SECRET = DEV_HMAC_SECRET;
   @Type(() => Number) @IsInt() @Min(1) @Max(100000) RATE_LIMIT_MULTIPLIER = 1;
 
+  /** how long a sign-up waits for profiles to apply its user.registered (read your writes); 0: not at all */
+  @Type(() => Number) @IsInt() @Min(0) @Max(30000) SIGNUP_PROFILE_WAIT_MS = 2000;
+
   @IsString() @IsNotEmpty() GORB_INSTANCE_DOMAIN = 'localhost';
   @Type(() => Number) @IsInt() @Min(60) @Max(30 * 86400) GORB_ACCESS_TTL_SECONDS = 86400;
 }

@@ -31,6 +31,7 @@ import { SessionsService } from './sessions/sessions.service.js';
 import { UserEvents } from './users/user-events.js';
 import { CurrentUserCache } from './users/current-user.cache.js';
 import { EmailClaims } from './users/email-claims.service.js';
+import { ProfileHandoff } from './users/profile-handoff.js';
 import { UsersRepository } from './users/users.repository.js';
 import { AuthConfigRepository } from './auth-config/auth-config.repository.js';
 import { AuthConfigService } from './auth-config/auth-config.service.js';
@@ -105,6 +106,7 @@ export class IdentityModule {
         UsersRepository,
         CurrentUserCache,
         EmailClaims,
+        ProfileHandoff,
         UserEvents,
         PasswordHasher,
         SessionsRepository,

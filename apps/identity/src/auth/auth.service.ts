@@ -100,11 +100,11 @@ export class AuthService {
     }
     const passwordHash = await this.hasher.hash(password);
     const profile = req.name ? { name: req.name } : {};
-    let started: { user: UserRecord; session?: SessionRow; refreshToken?: string };
+    let started: { user: UserRecord; registeredEvent: string; session?: SessionRow; refreshToken?: string };
     try {
       started = await this.db.transaction(async (m) => {
         const user = await this.users.insert(m, { email: req.email, passwordHash, emailVerified: false, profile });
-        await this.events.registered(m, user, profile, meta.requestId);
+        const registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
         if (verify) {
           await this.email.recordVerification(
             m,
@@ -113,16 +113,17 @@ export class AuthService {
             req.redirectTo,
             meta.requestId,
           );
-          return { user };
+          return { user, registeredEvent };
         }
         const s = await this.sessions.start(m, user.id, { api: 'insforge', clientType: client, meta });
-        return { user, session: s.session, refreshToken: s.refreshToken };
+        return { user, registeredEvent, session: s.session, refreshToken: s.refreshToken };
       });
     } catch (err) {
       if (err instanceof UniqueViolation) throw new ApiError(409, 'AUTH_EMAIL_EXISTS', 'User already exists');
       throw err;
     }
-    this.events.flush();
+    // Read your writes: the client may read its profile (served by profiles) right after this.
+    await this.events.registeredDelivered(started.registeredEvent);
     if (verify || !started.session) return { body: { accessToken: null, requireEmailVerification: true } };
     const out = await this.sessionResult(started.user, started.session, started.refreshToken!, client);
     return { ...out, body: { ...out.body, requireEmailVerification: false } };
@@ -201,6 +202,7 @@ export class AuthService {
     await this.limits.assertNotBlocked('verify-fail:ip', meta.ip);
     const cfg = await this.authConfig.get();
     let claim: ClaimOutcome | undefined;
+    let registeredEvent: string | undefined;
     const outcome = await this.db.transaction(
       async (m): Promise<{ user: UserRecord; session: SessionRow; refreshToken: string } | 'bad' | 'disabled'> => {
         const check = await this.codes.consumeCode(m, req.email, 'sign_in', req.otp!);
@@ -210,7 +212,7 @@ export class AuthService {
           if (cfg.disableSignup) return 'disabled';
           const profile = req.name ? { name: req.name } : {};
           user = await this.users.insert(m, { email: req.email, passwordHash: null, emailVerified: true, profile });
-          await this.events.registered(m, user, profile, meta.requestId);
+          registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
         } else {
           claim = await this.claims.claim(m, user.id, 'sign-in-code');
         }
@@ -226,7 +228,7 @@ export class AuthService {
       throw invalidOtp();
     }
     if (outcome === 'disabled') throw new ApiError(403, 'AUTH_SIGNUP_DISABLED', 'User signups are disabled for this project.');
-    this.events.flush();
+    if (registeredEvent) await this.events.registeredDelivered(registeredEvent);
     return this.sessionResult(outcome.user, outcome.session, outcome.refreshToken, client);
   }
 

@@ -137,11 +137,11 @@ export class GorbService {
           emailVerified: false,
           profile: {},
         });
-        await this.events.registered(m, user, {}, meta.requestId);
-        return this.startSession(m, user, req.device_name, meta);
+        const registeredEvent = await this.events.registered(m, user, {}, meta.requestId);
+        return { registeredEvent, login: await this.startSession(m, user, req.device_name, meta) };
       });
-      this.events.flush();
-      return out;
+      await this.events.registeredDelivered(out.registeredEvent);
+      return out.login;
     } catch (err) {
       if (!(err instanceof UniqueViolation)) throw err;
       throw refused(err.constraint.includes('username') ? { gorb_id_available: false } : { email_available: false });

@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { QUEUES } from '@app/contracts';
 import { Outbox } from '@app/core';
+import { ProfileHandoff } from './profile-handoff.js';
 
 /** Account lifecycle events for the profiles app, recorded in the caller's transaction. */
 @Injectable()
 export class UserEvents {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly handoff: ProfileHandoff,
+  ) {}
 
   registered(m: EntityManager, user: { id: string; email: string }, profile: Record<string, unknown>, requestId?: string): Promise<string> {
     return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.registered', () => ({
@@ -22,7 +26,11 @@ export class UserEvents {
     return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.deleted', () => ({ userId, requestId, occurredAt: new Date().toISOString() }));
   }
 
-  flush(): void {
-    this.outbox.kick();
+  /**
+   * After the commit that recorded a `user.registered` (its id from `registered()`): relays it and
+   * waits, bounded, until profiles has the profile, so the client's next read finds it.
+   */
+  async registeredDelivered(eventId: string): Promise<void> {
+    await this.handoff.deliver(eventId);
   }
 }

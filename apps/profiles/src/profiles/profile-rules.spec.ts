@@ -1,5 +1,5 @@
 import { ApiError } from '@app/core';
-import { checkSize, mergeProfile, parseProfilePatch, PROFILE_LIMITS } from './profile-rules.js';
+import { checkSize, mergeProfile, mergeSignUpFields, parseProfilePatch, PROFILE_LIMITS } from './profile-rules.js';
 
 /** The 400 message a body gets (status and code checked too), or 'ok'. */
 function verdict(body: unknown): string {
@@ -30,6 +30,19 @@ describe('parseProfilePatch', () => {
 
   it.each([[undefined], [null], ['text'], [42], [[{ name: 'a' }]], [true]])('refuses profile %p: not an object', (profile) => {
     expect(verdict({ profile })).toBe('profile: must be a JSON object');
+  });
+
+  it.each(['id', 'userId', 'user_id', 'sub', 'anything'])(
+    'refuses a top-level %s beside profile: the user comes from the token only',
+    (key) => {
+      expect(verdict({ [key]: '6f1c2a8e-0a3b-4c5d-8e9f-0123456789ab', profile: { name: 'x' } })).toBe(
+        `${key}: unknown field (the body is {"profile": {…}})`,
+      );
+    },
+  );
+
+  it('names an odd unknown key safely', () => {
+    expect(verdict({ 'a b': 1, profile: {} })).toBe('["a b"]: unknown field (the body is {"profile": {…}})');
   });
 
   it('refuses a body without profile', () => {
@@ -133,5 +146,20 @@ describe('checkSize', () => {
     const big = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]));
     expect(() => checkSize(big)).toThrow('profile: must have at most 50 keys');
     expect(() => checkSize({ a: 'x'.repeat(16_000), b: 'y'.repeat(1000) })).toThrow('profile: must be at most 16384 bytes as JSON');
+  });
+});
+
+describe('mergeSignUpFields', () => {
+  it('fills only keys the owner has neither set nor removed', () => {
+    expect(mergeSignUpFields({ bio: 'b' }, { name: 'Ada' }, ['bio'])).toEqual({ name: 'Ada', bio: 'b' });
+    expect(mergeSignUpFields({ name: 'Mine' }, { name: 'Ada' }, ['name'])).toEqual({ name: 'Mine' });
+    expect(mergeSignUpFields({}, { name: 'Ada' }, ['name'])).toEqual({});
+    expect(mergeSignUpFields({}, {}, [])).toEqual({});
+  });
+
+  it('never lets a sign-up field reach a prototype', () => {
+    const merged = mergeSignUpFields({}, JSON.parse('{"__proto__": {"polluted": true}, "name": "A"}') as Record<string, unknown>, []);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(merged.name).toBe('A');
   });
 });

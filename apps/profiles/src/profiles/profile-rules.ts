@@ -30,6 +30,10 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeo
 export function parseProfilePatch(body: unknown): ProfilePatch {
   const patch = isPlainObject(body) ? body.profile : undefined;
   if (!isPlainObject(patch)) throw invalidInput('profile: must be a JSON object');
+  // The user is the token's subject and nothing else: a body naming a user (`id`, `userId`, …) or
+  // carrying anything but `profile` is refused, not ignored, so no client can believe it worked.
+  const unknown = Object.keys(body as object).find((key) => key !== 'profile');
+  if (unknown !== undefined) throw invalidInput(`${pathOf('', unknown).replace(/^\./, '')}: unknown field (the body is {"profile": {…}})`);
   checkTree(patch, 'profile', 1);
   checkSize(patch);
   checkWellKnownFields(patch);
@@ -55,6 +59,17 @@ export function mergeProfile(current: ProfileData, patch: ProfilePatch): Profile
     if (value === null) entries.delete(key);
     else entries.set(key, value);
   }
+  return Object.fromEntries(entries);
+}
+
+/**
+ * A registration that arrives after its owner's first PATCH: the sign-up fields fill only the keys
+ * the owner has neither set nor removed; everything the owner wrote stays as written.
+ */
+export function mergeSignUpFields(current: ProfileData, signUp: ProfileData, ownerKeys: readonly string[]): ProfileData {
+  const owned = new Set(ownerKeys);
+  const entries = new Map(Object.entries(signUp).filter(([key]) => !owned.has(key) && !Object.hasOwn(current, key)));
+  for (const [key, value] of Object.entries(current)) entries.set(key, value);
   return Object.fromEntries(entries);
 }
 

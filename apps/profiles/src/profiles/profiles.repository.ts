@@ -47,22 +47,55 @@ export class ProfilesRepository {
     return rows.length > 0;
   }
 
-  /** Creates the profile at version 1; null when it already exists. */
-  async insert(m: EntityManager, userId: string, profile: ProfileData): Promise<StoredProfile | null> {
+  /**
+   * Creates the profile at version 1; null when it already exists. A profile created by its
+   * owner's PATCH before `user.registered` is pending and remembers the keys the owner wrote.
+   */
+  async insert(
+    m: EntityManager,
+    userId: string,
+    profile: ProfileData,
+    pending: { ownerKeys: string[] } | null = null,
+  ): Promise<StoredProfile | null> {
     const rows: Row[] = await m.query(
-      `INSERT INTO profiles.profiles (user_id, profile) VALUES ($1, $2::jsonb)
+      `INSERT INTO profiles.profiles (user_id, profile, registered, owner_keys) VALUES ($1, $2::jsonb, $3, $4::text[])
        ON CONFLICT (user_id) DO NOTHING
        RETURNING user_id, profile, version`,
-      [userId, JSON.stringify(profile)],
+      [userId, JSON.stringify(profile), pending === null, pending?.ownerKeys ?? []],
     );
     return rows[0] ? toStored(rows[0]) : null;
   }
 
-  /** Replaces the profile and bumps its version; returns what is stored (jsonb's key order). */
-  async replace(m: EntityManager, userId: string, profile: ProfileData): Promise<StoredProfile> {
+  /**
+   * Replaces the profile and bumps its version; returns what is stored (jsonb's key order). While
+   * the profile is pending, the keys the owner wrote are added to those it remembers.
+   */
+  async replace(m: EntityManager, userId: string, profile: ProfileData, ownerKeys: string[] = []): Promise<StoredProfile> {
     // TypeORM answers an UPDATE with [rows, affected count].
     const [rows]: [Row[], number] = await m.query(
-      `UPDATE profiles.profiles SET profile = $2::jsonb, version = version + 1, updated_at = now()
+      `UPDATE profiles.profiles SET profile = $2::jsonb, version = version + 1, updated_at = now(),
+              owner_keys = CASE WHEN registered THEN owner_keys ELSE ARRAY(SELECT DISTINCT k FROM unnest(owner_keys || $3::text[]) k) END
+       WHERE user_id = $1
+       RETURNING user_id, profile, version`,
+      [userId, JSON.stringify(profile), ownerKeys],
+    );
+    if (!rows[0]) throw new Error(`profile ${userId} vanished inside its own lock`);
+    return toStored(rows[0]);
+  }
+
+  /** A profile its owner created before `user.registered` arrived, with the keys the owner wrote. */
+  async findPending(m: EntityManager, userId: string): Promise<(StoredProfile & { ownerKeys: string[] }) | null> {
+    const rows: (Row & { owner_keys: string[] })[] = await m.query(
+      `SELECT user_id, profile, version, owner_keys FROM profiles.profiles WHERE user_id = $1 AND NOT registered`,
+      [userId],
+    );
+    return rows[0] ? { ...toStored(rows[0]), ownerKeys: rows[0].owner_keys } : null;
+  }
+
+  /** Applies the late registration to a pending profile: the merged profile, a new version. */
+  async completeRegistration(m: EntityManager, userId: string, profile: ProfileData): Promise<StoredProfile> {
+    const [rows]: [Row[], number] = await m.query(
+      `UPDATE profiles.profiles SET profile = $2::jsonb, version = version + 1, updated_at = now(), registered = true, owner_keys = '{}'
        WHERE user_id = $1
        RETURNING user_id, profile, version`,
       [userId, JSON.stringify(profile)],

@@ -16,6 +16,7 @@ const meta = { occurredAt: '2026-01-01T00:00:00.000Z' };
 function fakeRepo() {
   let rows = new Map<string, StoredProfile>();
   let deleted = new Set<string>();
+  const pendingKeys = new Map<string, Set<string>>();
   const m = {} as EntityManager;
   const repo = {
     get rows() {
@@ -35,13 +36,26 @@ function fakeRepo() {
     lockUser: jest.fn(async (_m: unknown, id: string) => void repo.locks.push(id)),
     find: jest.fn(async (id: string) => rows.get(id) ?? null),
     isDeleted: jest.fn(async (_m: unknown, id: string) => deleted.has(id)),
-    insert: jest.fn(async (_m: unknown, id: string, profile: ProfileData) => {
+    insert: jest.fn(async (_m: unknown, id: string, profile: ProfileData, pending: { ownerKeys: string[] } | null = null) => {
       if (rows.has(id)) return null;
       const row = { userId: id, profile, version: 1 };
       rows.set(id, row);
+      if (pending) pendingKeys.set(id, new Set(pending.ownerKeys));
       return row;
     }),
-    replace: jest.fn(async (_m: unknown, id: string, profile: ProfileData) => {
+    replace: jest.fn(async (_m: unknown, id: string, profile: ProfileData, ownerKeys: string[] = []) => {
+      const row = { userId: id, profile, version: rows.get(id)!.version + 1 };
+      rows.set(id, row);
+      const keys = pendingKeys.get(id);
+      if (keys) for (const k of ownerKeys) keys.add(k);
+      return row;
+    }),
+    findPending: jest.fn(async (_m: unknown, id: string) => {
+      const keys = pendingKeys.get(id);
+      return keys ? { ...rows.get(id)!, ownerKeys: [...keys] } : null;
+    }),
+    completeRegistration: jest.fn(async (_m: unknown, id: string, profile: ProfileData) => {
+      pendingKeys.delete(id);
       const row = { userId: id, profile, version: rows.get(id)!.version + 1 };
       rows.set(id, row);
       return row;
@@ -145,10 +159,36 @@ describe('ProfilesService', () => {
       expect(events.recorded).toEqual([]);
     });
 
-    it('is idempotent: a redelivery keeps what is there (including an earlier PATCH)', async () => {
+    it('is idempotent: a redelivery keeps what is there', async () => {
+      await profiles.onUserRegistered({ ...meta, userId: ADA, email: 'a@b.co', profile: { name: 'Ada' } });
       await profiles.update(ADA, { bio: 'first' });
       expect(await profiles.onUserRegistered({ ...meta, userId: ADA, email: 'a@b.co', profile: { name: 'Ada' } })).toBe('exists');
-      expect(repo.rows.get(ADA)!.profile).toEqual({ bio: 'first' });
+      expect(repo.rows.get(ADA)).toEqual({ userId: ADA, profile: { name: 'Ada', bio: 'first' }, version: 2 });
+    });
+
+    it('after a PATCH that came first, merges the sign-up fields into the keys the owner has not written, once', async () => {
+      await profiles.update(ADA, { bio: 'first' });
+      await profiles.update(ADA, { avatar_url: 'https://x.test/a.png' });
+      const signUp = { ...meta, userId: ADA, email: 'a@b.co', profile: { name: 'Ada' } };
+      expect(await profiles.onUserRegistered(signUp)).toBe('merged');
+      const merged = { userId: ADA, profile: { name: 'Ada', bio: 'first', avatar_url: 'https://x.test/a.png' }, version: 3 };
+      expect(repo.rows.get(ADA)).toEqual(merged);
+      // identity learns the merged profile, with a newer version than anything it has seen
+      expect(events.recorded.at(-1)).toEqual(merged);
+      expect(await profiles.onUserRegistered(signUp)).toBe('exists');
+      expect(repo.rows.get(ADA)).toEqual(merged);
+    });
+
+    it('a key the owner set or removed before the registration keeps the owner’s write', async () => {
+      await profiles.update(ADA, { name: 'Ada L.' });
+      expect(await profiles.onUserRegistered({ ...meta, userId: ADA, email: 'a@b.co', profile: { name: 'Ada', x: 1 } })).toBe('merged');
+      expect(repo.rows.get(ADA)!.profile).toEqual({ name: 'Ada L.', x: 1 });
+
+      const bob = '0e0e0e0e-1111-4222-8333-444444444444';
+      await profiles.update(bob, { name: 'Bob', bio: 'b' });
+      await profiles.update(bob, { name: null });
+      expect(await profiles.onUserRegistered({ ...meta, userId: bob, email: 'b@b.co', profile: { name: 'Robert' } })).toBe('merged');
+      expect(repo.rows.get(bob)!.profile).toEqual({ bio: 'b' });
     });
 
     it('never resurrects a deleted user', async () => {

@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { UserDeletedEvent, UserRegisteredEvent } from '@app/contracts';
-import { checkSize, isPlainObject, mergeProfile, type ProfilePatch } from './profile-rules.js';
+import { checkSize, isPlainObject, mergeProfile, mergeSignUpFields, type ProfilePatch } from './profile-rules.js';
 import { ProfileEvents } from './profile-events.js';
 import { ProfilesRepository, type StoredProfile } from './profiles.repository.js';
 import { userNotFound } from './profiles.errors.js';
 
-export type RegisteredOutcome = 'created' | 'exists' | 'deleted';
+export type RegisteredOutcome = 'created' | 'merged' | 'exists' | 'deleted';
 
 /** The rules of the profiles context: public reads, owner writes, and identity's lifecycle events. */
 @Injectable()
@@ -36,7 +36,8 @@ export class ProfilesService {
       const next = mergeProfile(current?.profile ?? {}, patch);
       // Each patch is within limits; the merged profile must be too, or profiles grow without bound.
       checkSize(next);
-      const stored = current ? await this.repo.replace(m, userId, next) : await this.repo.insert(m, userId, next);
+      const ownerKeys = Object.keys(patch);
+      const stored = current ? await this.repo.replace(m, userId, next, ownerKeys) : await this.repo.insert(m, userId, next, { ownerKeys });
       if (!stored) throw new Error(`profile ${userId} appeared inside its own lock`);
       await this.events.profileUpdated(m, stored, requestId);
       return stored;
@@ -45,14 +46,25 @@ export class ProfilesService {
     return saved;
   }
 
-  /** Idempotent: an existing profile (a redelivery, or an owner's PATCH that came first) is kept. */
+  /**
+   * Creates the profile from the sign-up fields. When the owner's PATCH came first (the profile is
+   * pending), the sign-up fields are merged into the keys the owner has not written, once, with a
+   * new version and a `profile.updated` for identity. Idempotent: a redelivery changes nothing.
+   */
   async onUserRegistered(event: UserRegisteredEvent): Promise<RegisteredOutcome> {
     const outcome = await this.repo.transaction(async (m): Promise<RegisteredOutcome> => {
       await this.repo.lockUser(m, event.userId);
       if (await this.repo.isDeleted(m, event.userId)) return 'deleted';
-      const profile = isPlainObject(event.profile) ? event.profile : {};
-      return (await this.repo.insert(m, event.userId, profile)) ? 'created' : 'exists';
+      const signUp = isPlainObject(event.profile) ? event.profile : {};
+      const pending = await this.repo.findPending(m, event.userId);
+      if (pending) {
+        const merged = await this.repo.completeRegistration(m, event.userId, mergeSignUpFields(pending.profile, signUp, pending.ownerKeys));
+        await this.events.profileUpdated(m, merged, event.requestId);
+        return 'merged';
+      }
+      return (await this.repo.insert(m, event.userId, signUp)) ? 'created' : 'exists';
     });
+    if (outcome === 'merged') this.events.flush();
     this.logger.log({ userId: event.userId, outcome, requestId: event.requestId }, 'user.registered');
     return outcome;
   }
