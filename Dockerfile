@@ -1,18 +1,24 @@
 # syntax=docker/dockerfile:1
 # One image target per deploy unit (STYLE 11): identity, profiles, mailer, gateway.
 #   docker build --target identity -t auth-platform/identity .
-# Checked offline by test/deploy/deploy.spec.ts (targets, USER, --omit=dev, CMD paths).
+# Checked offline by test/deploy/deploy.spec.ts (targets, USER, npm ci, CMD paths); the runtime
+# directory each target assembles is rebuilt and started by test/deploy/image-start.e2e-spec.ts.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app
-ENV NPM_CONFIG_UPDATE_NOTIFIER=false
+# No install-time telemetry or network chatter (Scarf's postinstall reporter, npm's notices).
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false \
+    SCARF_ANALYTICS=false
 
 # --- build: every dependency, then one rspack bundle per app ------------------------------------
 FROM base AS build
 COPY package.json package-lock.json ./
-# Not `npm ci`: npm 11 rejects its own lockfile for this tree; `install` still honours the lock.
-RUN npm install --no-audit --no-fund
+# Exactly the lockfile (it records every platform's optional packages). No install scripts: the
+# native modules ship prebuilt binaries, and nothing else needs one.
+RUN npm ci --ignore-scripts
 COPY . .
 RUN npx nest build identity \
  && npx nest build profiles \
@@ -25,7 +31,10 @@ RUN npx nest build identity \
 # --- prod-deps: the bundles keep node_modules external, so the runtime needs them ---------------
 FROM base AS prod-deps
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+# typescript arrives only as @nestjs/swagger's optional peer (its build-time plugin): not at runtime.
+RUN npm ci --omit=dev --ignore-scripts \
+ && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
+ && npm cache clean --force
 
 # --- runtime: shared by the four targets --------------------------------------------------------
 # Files stay owned by root and the process runs as `node` (1000:1000), so the app cannot modify
@@ -33,8 +42,12 @@ RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 # runAsNonRoot can verify it without a pinned runAsUser. package.json is needed at runtime for
 # "type": "module" (the bundles are ESM).
 FROM ${NODE_IMAGE} AS runtime
+# Stack traces point into the TypeScript sources: the bundles ship their source maps.
 ENV NODE_ENV=production \
-    NPM_CONFIG_UPDATE_NOTIFIER=false
+    NODE_OPTIONS=--enable-source-maps
+# No package managers at runtime: the base image's npm, npx, corepack and yarn go.
+RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack /opt/yarn-* \
+      /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg
 WORKDIR /app
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules

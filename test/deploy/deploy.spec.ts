@@ -2,10 +2,23 @@
  * Offline checks of the deploy files: Dockerfile and docker-compose.yml (the kustomize tree:
  * kubernetes.spec.ts). Unit tier: no network, no Docker engine, no cluster.
  */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { composeSchemaErrors } from './compose-schema.js';
 import { effectiveCmd, effectiveUser, findStage, isRootUser, lineage, parseDockerfile } from './dockerfile-parser.js';
-import { type App, APPS, managementPortVariable, portVariable, readEnvExample, requiredEnv, UNDOCUMENTED_ALLOWED } from './env-contract.js';
-import { GATEWAY_ENTRY, gatewayHealthPath, nestApps, parseYamlFile, readRepoFile, repoFileExists } from './repo-files.js';
+import {
+  type App,
+  APPS,
+  managementPortVariable,
+  portVariable,
+  readEnvExample,
+  requiredEnv,
+  isSecretVar,
+  UNDOCUMENTED_ALLOWED,
+} from './env-contract.js';
+import { GATEWAY_ENTRY, gatewayHealthPath, nestApps, parseYamlFile, readRepoFile, repoFileExists, ROOT } from './repo-files.js';
 
 /** The apps that own a Postgres schema and therefore a migration step. The mailer never migrates. */
 const MIGRATING_APPS = ['identity', 'profiles'] as const;
@@ -90,16 +103,54 @@ describe('Dockerfile', () => {
     expect(copies.some((c) => new RegExp(`/app/${source}/?\\s`).test(`${c.args} `))).toBe(true);
   });
 
-  it('builds every Nest application in the build stage, with npm install (not npm ci)', () => {
+  it('builds every Nest application in the build stage from an exact `npm ci`, without install scripts', () => {
     const runs = runsIn('build').join('\n');
-    expect(runs).toMatch(/npm install\b/);
+    expect(runs).toMatch(/npm ci --ignore-scripts\b/);
     for (const app of nestApps().keys()) expect(runs).toMatch(new RegExp(`nest build ${app}\\b`));
     const everyRun = stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'RUN');
-    expect(everyRun.filter((i) => /npm ci\b/.test(i.args))).toEqual([]);
+    expect(everyRun.filter((i) => /npm (install|i)\b/.test(i.args))).toEqual([]);
+    // Install-time telemetry stays off even if a script ever runs.
+    const baseEnv = stageOf('base')
+      .instructions.filter((i) => i.keyword === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    expect(baseEnv).toMatch(/SCARF_ANALYTICS=false/);
+  });
+
+  it("has a lockfile `npm ci` accepts (every platform's optional packages recorded)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npm-ci-'));
+    for (const file of ['package.json', 'package-lock.json']) copyFileSync(join(ROOT, file), join(dir, file));
+    const result = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund', '--offline'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(
+      `${result.status} ${result.stderr
+        .split('\n')
+        .filter((l) => /EUSAGE|Missing|Invalid/.test(l))
+        .slice(0, 5)
+        .join('\n')}`,
+    ).toBe('0 ');
+  });
+
+  it('runs with source maps, without npm or TypeScript in the runtime image', () => {
+    const runtime = stageOf('runtime');
+    const env = runtime.instructions
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    expect(env).toMatch(/NODE_OPTIONS=--enable-source-maps/);
+    const runs = runtime.instructions
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args)
+      .join(' ');
+    for (const path of ['/usr/local/lib/node_modules/npm', '/usr/local/bin/npm', '/usr/local/bin/npx']) expect(runs).toContain(path);
+    expect(runsIn('prod-deps').join(' ')).toMatch(/rm -rf node_modules\/typescript\b/);
   });
 
   it('installs the runtime node_modules with --omit=dev and copies them from prod-deps only', () => {
-    expect(runsIn('prod-deps').some((r) => /npm install\b.*--omit=dev/.test(r))).toBe(true);
+    expect(runsIn('prod-deps').some((r) => /npm ci --omit=dev --ignore-scripts\b/.test(r))).toBe(true);
     for (const app of APPS) {
       const copies = lineage(stages, stageOf(app))
         .flatMap((s) => s.instructions)
@@ -142,7 +193,17 @@ const services = Object.entries(compose?.services ?? {});
 
 /** Third-party images and the variables their entrypoints read (not our contract). */
 const THIRD_PARTY_ENV: Record<string, readonly string[]> = {
-  postgres: ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB'],
+  postgres: [
+    'POSTGRES_USER',
+    'POSTGRES_PASSWORD',
+    'POSTGRES_DB',
+    // postgres-provision: psql's password and the role passwords it sets (documented in .env.example)
+    'PGPASSWORD',
+    'IDENTITY_DB_PASSWORD',
+    'IDENTITY_MIGRATOR_DB_PASSWORD',
+    'PROFILES_DB_PASSWORD',
+    'PROFILES_MIGRATOR_DB_PASSWORD',
+  ],
   redis: ['REDISCLI_AUTH'],
   'axllent/mailpit': ['MP_MAX_MESSAGES', 'MP_SMTP_AUTH_ACCEPT_ANY', 'MP_SMTP_AUTH_ALLOW_INSECURE'],
 };
@@ -208,7 +269,7 @@ describe('docker-compose.yml', () => {
 
   it('has the infrastructure, the migration runners and every deploy unit', () => {
     const names = services.map(([name]) => name);
-    for (const name of ['postgres', 'redis', 'mailpit', ...APPS, ...MIGRATING_APPS.map((a) => `${a}-migrate`)]) {
+    for (const name of ['postgres', 'postgres-provision', 'redis', 'mailpit', ...APPS, ...MIGRATING_APPS.map((a) => `${a}-migrate`)]) {
       expect(names).toContain(name);
     }
   });
@@ -276,18 +337,38 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('uses the same database credentials as the postgres service', () => {
+  it('connects each app as its own role and migrates as the schema owner, never as the superuser', () => {
     const pg = envOf(compose.services.postgres ?? {});
+    const provision = envOf(compose.services['postgres-provision'] ?? {});
+    // The provisioning one-shot creates the roles with the very passwords the apps are given.
+    expect(provision.get('PGPASSWORD')).toBe(pg.get('POSTGRES_PASSWORD'));
+    expect(readRepoFile('docker-compose.yml')).toContain('./scripts/provision-db.sql:/provision/provision-db.sql:ro');
     for (const app of MIGRATING_APPS) {
-      for (const service of [compose.services[app], compose.services[`${app}-migrate`]]) {
-        const env = envOf(service ?? {});
-        expect([env.get('DB_USER'), env.get('DB_PASSWORD'), env.get('DB_NAME')]).toEqual([
-          pg.get('POSTGRES_USER'),
-          pg.get('POSTGRES_PASSWORD'),
-          pg.get('POSTGRES_DB'),
-        ]);
+      const upper = app.toUpperCase();
+      const cases: [string, string, string][] = [
+        [app, `${app}_app`, `${upper}_DB_PASSWORD`],
+        [`${app}-migrate`, `${app}_migrator`, `${upper}_MIGRATOR_DB_PASSWORD`],
+      ];
+      for (const [name, role, passwordVar] of cases) {
+        const env = envOf(compose.services[name] ?? {});
+        expect(`${name}: ${env.get('DB_USER')} ${env.get('DB_NAME')}`).toBe(`${name}: ${role} ${pg.get('POSTGRES_DB')}`);
+        expect(env.get('DB_USER')).not.toBe(pg.get('POSTGRES_USER'));
+        expect(env.get('DB_PASSWORD')).toBe(provision.get(passwordVar));
       }
     }
+  });
+
+  it('takes every secret and NODE_ENV from .env, with no inline default', () => {
+    const text = readRepoFile('docker-compose.yml');
+    const references = [...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*)(:?[-?])?[^}]*\}/g)].map((m) => ({ name: m[1], operator: m[2] ?? '' }));
+    const secretish = references.filter((r) => isSecretVar(r.name) || r.name === 'NODE_ENV');
+    expect(secretish.length).toBeGreaterThan(5);
+    // `:-`/`-` would be an inline default; `:?`/`?` makes compose refuse to start without it.
+    expect(secretish.filter((r) => !r.operator.endsWith('?')).map((r) => `${r.name} ${r.operator || '(no operator)'}`)).toEqual([]);
+    // ...and `cp .env.example .env` provides every one of them (non-empty where `:?` demands it).
+    const example = new Map(readEnvExample().map((v) => [v.name, v.value]));
+    const unmet = references.filter((r) => !example.has(r.name) || (r.operator === ':?' && example.get(r.name) === ''));
+    expect(unmet.map((r) => r.name)).toEqual([]);
   });
 
   it('health-checks every long-running service; apps on /health/ready at their management port', () => {
@@ -323,7 +404,7 @@ describe('docker-compose.yml', () => {
       expect(targetOf(runner)).toBe(app);
       expect(commandOf(runner)).toEqual(['node', entryOf(app), 'migrate']);
       expect(runner.restart ?? 'no').toBe('no');
-      expect(dependsOn(runner)).toContainEqual(['postgres', 'service_healthy']);
+      expect(dependsOn(runner)).toContainEqual(['postgres-provision', 'service_completed_successfully']);
       expect(dependsOn(compose.services[app])).toContainEqual([`${app}-migrate`, 'service_completed_successfully']);
     }
     const migrating = built.filter(([, s]) => commandOf(s).includes('migrate')).map(([, s]) => appOfService(s));
