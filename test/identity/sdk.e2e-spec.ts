@@ -114,3 +114,20 @@ describe('@insforge/sdk against the platform', () => {
     expect(r.error?.error).toBe('AUTH_UNAUTHORIZED');
   });
 });
+
+describe('rate limits let the SDK’s own integration suite pass from one machine', () => {
+  it('17 sign-ups, each followed by a sign-in and a refresh, all from one IP with the default limits', async () => {
+    // One address for the whole run, as when the SDK repository's integration tests run on a laptop.
+    const headers = { 'x-forwarded-for': randomIp() };
+    for (let i = 0; i < 17; i++) {
+      const client = createClient({ baseUrl: BASE_URL, anonKey: ANON_KEY, isServerMode: true, headers });
+      const email = randomEmail(`sdk-suite-${i}`);
+      const up = await client.auth.signUp({ email, password: PASSWORD });
+      expect([i, up.error]).toEqual([i, null]);
+      const signIn = await client.auth.signInWithPassword({ email, password: PASSWORD });
+      expect([i, signIn.error]).toEqual([i, null]);
+      const refreshed = await client.auth.refreshSession({ refreshToken: (signIn.data as { refreshToken: string }).refreshToken });
+      expect([i, refreshed.error]).toEqual([i, null]);
+    }
+  });
+});
