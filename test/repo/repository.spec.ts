@@ -3,8 +3,8 @@
  * machine whose `node` is older than ours, the install leaves `git status` clean, and no
  * document points outside the repository. Offline checks of the files (no install, no network).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -71,5 +71,45 @@ describe('npm scripts', () => {
     const script = m![1];
     expect(existsSync(join(ROOT, script))).toBe(true);
     expect(read(script)).toMatch(/^source "\$\(dirname "\$0"\)\/env\.sh"$/m);
+  });
+});
+
+/** Markdown files a user reads: the README and everything under docs/. */
+function userDocs(): string[] {
+  const docs = existsSync(join(ROOT, 'docs'))
+    ? readdirSync(join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`)
+    : [];
+  return ['README.md', 'bench/README.md', ...docs];
+}
+
+/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces as dashes. */
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+const anchorsOf = (markdown: string) => new Set([...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+
+describe('README and docs', () => {
+  it.each(userDocs())('%s links only to files and headings inside the repository that exist', (doc) => {
+    const text = read(doc);
+    const broken: string[] = [];
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target)) continue;
+      const [file, anchor] = target.split('#');
+      const abs = file ? resolve(dirname(join(ROOT, doc)), file) : join(ROOT, doc);
+      if (relative(ROOT, abs).startsWith('..') || !existsSync(abs)) broken.push(target);
+      else if (anchor && abs.endsWith('.md') && !anchorsOf(readFileSync(abs, 'utf8')).has(anchor)) broken.push(target);
+    }
+    expect(broken).toEqual([]);
+    expect(text).not.toMatch(/\.\.\/shared\//);
+  });
+
+  it.each(userDocs())('every `npm run <script>` that %s names exists', (doc) => {
+    const named = [...read(doc).matchAll(/npm run (?:-s )?([\w:-]+)/g)].map((m) => m[1]);
+    expect(named.filter((name) => !(name in pkg.scripts))).toEqual([]);
   });
 });
