@@ -9,3 +9,6 @@ if [ -f "$ROOT/.env" ]; then
   source "$ROOT/.env"
   set +a
 fi
+# The apps treat an unset NODE_ENV as production (development secrets refused); the local scripts
+# (`npm run up`, `npm run migrate`) are development unless .env or the caller says otherwise.
+export NODE_ENV=${NODE_ENV:-development}

@@ -16,20 +16,11 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { BaseEnv, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
+import { BaseEnv, SecretWithDevelopmentDefault, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
 
+/** Development defaults of the secrets (also in .env.example): refused unless NODE_ENV is development/test. */
 export const DEV_HMAC_SECRET = 'dev-only-change-me-dev-only-change-me';
-
-/** The development default of a secret must never reach production. */
-@ValidatorConstraint({ name: 'notDevDefaultInProduction' })
-class NotDevDefaultInProduction implements ValidatorConstraintInterface {
-  validate(value: unknown, args: ValidationArguments): boolean {
-    return (args.object as { NODE_ENV?: string }).NODE_ENV !== 'production' || value !== DEV_HMAC_SECRET;
-  }
-  defaultMessage(): string {
-    return 'must be your own secret in production (not the development default)';
-  }
-}
+export const DEV_ANON_KEY = 'anon_' + '0'.repeat(64);
 
 /** SameSite=None and Partitioned cookies are refused by browsers unless they are also Secure. */
 @ValidatorConstraint({ name: 'needsSecureCookie' })
@@ -71,13 +62,14 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   COOKIE_DOMAIN?: string;
 
   @Matches(/^anon_[0-9a-f]{64}$/, { message: 'must be anon_ followed by 64 lowercase hex characters' })
-  ANON_KEY = 'anon_' + '0'.repeat(64);
+  @SecretWithDevelopmentDefault([DEV_ANON_KEY])
+  ANON_KEY = DEV_ANON_KEY;
 
   @Type(() => Number) @IsInt() @Min(8192) @Max(1048576) PASSWORD_ARGON2_MEMORY_KIB = 19456;
   @Type(() => Number) @IsInt() @Min(1) @Max(10) PASSWORD_ARGON2_TIME_COST = 2;
   @Type(() => Number) @IsInt() @Min(1) @Max(16) PASSWORD_ARGON2_PARALLELISM = 1;
 
-  @IsString() @MinLength(32) @Validate(NotDevDefaultInProduction) AUTH_HMAC_SECRET = DEV_HMAC_SECRET;
+  @IsString() @MinLength(32) @SecretWithDevelopmentDefault([DEV_HMAC_SECRET]) AUTH_HMAC_SECRET = DEV_HMAC_SECRET;
   @Type(() => Number) @IsInt() @Min(1) @Max(100000) RATE_LIMIT_MULTIPLIER = 1;
 
   /** how long a sign-up waits for profiles to apply its user.registered (read your writes); 0: not at all */

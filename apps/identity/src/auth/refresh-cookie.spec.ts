@@ -4,7 +4,7 @@ import { configProblems } from '@app/core';
 import { IdentityConfig } from '../identity.config.js';
 import { RefreshCookie } from './refresh-cookie.js';
 
-const configWith = (env: Record<string, string>) => configProblems(IdentityConfig, env);
+const configWith = (env: Record<string, string>) => configProblems(IdentityConfig, { NODE_ENV: 'test', ...env });
 const cookieWith = (env: Record<string, string>) => {
   const { config, problems } = configWith(env);
   expect(problems).toEqual([]);

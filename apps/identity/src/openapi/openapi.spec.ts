@@ -25,7 +25,7 @@ describe('buildOpenApiDocument', () => {
 
   beforeAll(async () => {
     // Preview mode resolves the module graph without creating providers: no database, no Redis.
-    const config = loadConfig(IdentityConfig, 'identity', {});
+    const config = loadConfig(IdentityConfig, 'identity', { NODE_ENV: 'test' });
     const app = await NestFactory.create(IdentityModule.register(config), new FastifyAdapter(), { preview: true, logger: false });
     doc = buildOpenApiDocument(app, IDENTITY_OPENAPI);
     await app.close();

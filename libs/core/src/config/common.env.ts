@@ -38,9 +38,31 @@ export const ToBool = () =>
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** Environments in which development defaults of secrets are allowed; anything else is production. */
+export const DEVELOPMENT_ENVS: readonly string[] = ['development', 'test'];
+
+/**
+ * Fails closed: a secret still at a value published in this repository (its development default,
+ * or .env.example's) is refused unless NODE_ENV explicitly says development or test.
+ */
+@ValidatorConstraint({ name: 'notDevelopmentSecret' })
+class NotDevelopmentSecret implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const env = (args.object as { NODE_ENV?: string }).NODE_ENV ?? '';
+    return DEVELOPMENT_ENVS.includes(env) || !(args.constraints[0] as readonly unknown[]).includes(value);
+  }
+  defaultMessage(): string {
+    return 'is a published development value; set your own secret (allowed only with NODE_ENV=development or test)';
+  }
+}
+
+/** Marks a secret whose `publicValues` (development defaults) must never run outside development. */
+export const SecretWithDevelopmentDefault = (publicValues: readonly string[]) => Validate(NotDevelopmentSecret, [publicValues]);
+
 export class BaseEnv {
+  /** Unset means production: development defaults of secrets need NODE_ENV=development or test. */
   @IsIn(['development', 'test', 'production'])
-  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  NODE_ENV: 'development' | 'test' | 'production' = 'production';
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';

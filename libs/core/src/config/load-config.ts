@@ -3,15 +3,16 @@ import { validateSync, type ValidationError } from 'class-validator';
 
 export type Constructor<T = object> = new (...args: any[]) => T;
 
-/** Every problem with the environment, one line each (`NAME: what is wrong`). */
+/**
+ * Every problem with the environment, one line each (`NAME: what is wrong`). Values are never
+ * printed: the variable may hold a secret, and logs travel further than the environment does.
+ */
 export function configProblems<T extends object>(cls: Constructor<T>, env: NodeJS.ProcessEnv): { config: T; problems: string[] } {
   // Empty strings mean "unset" so that `SMTP_HOST=` in a .env file falls back to the default.
   const plain = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(cls, plain, { exposeDefaultValues: true, enableImplicitConversion: false });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true, stopAtFirstError: true });
-  const problems = errors.flatMap((e: ValidationError) =>
-    Object.values(e.constraints ?? {}).map((msg) => `${e.property}: ${msg} (got ${JSON.stringify(plain[e.property] ?? null)})`),
-  );
+  const problems = errors.flatMap((e: ValidationError) => Object.values(e.constraints ?? {}).map((msg) => `${e.property}: ${msg}`));
   return { config, problems };
 }
 
