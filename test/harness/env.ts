@@ -22,6 +22,12 @@ export const PORTS = {
   // the browser suite's web app (an allowed origin) and a page on an origin that is not allowed
   webApp: 14037 + OFFSET,
   webOther: 14038 + OFFSET,
+  // test/deploy/image-start: the apps started from directories assembled like the images
+  imageIdentity: 13241 + OFFSET,
+  imageProfiles: 13242 + OFFSET,
+  imageIdentityManagement: 13251 + OFFSET,
+  imageProfilesManagement: 13252 + OFFSET,
+  imageMailerManagement: 13253 + OFFSET,
 } as const;
 
 /** Where an app's (or the second mailer's) health and metrics are served. */
