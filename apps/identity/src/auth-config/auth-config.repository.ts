@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { Sql } from '@app/core';
-import { AuthConfig } from './auth-config.entity.js';
+import type { AuthConfig } from './auth-config.entity.js';
 
 @Injectable()
 export class AuthConfigRepository {
-  constructor(
-    @InjectRepository(AuthConfig) private readonly repo: Repository<AuthConfig>,
-    private readonly sql: Sql,
-  ) {}
+  constructor(private readonly sql: Sql) {}
 
   /** The singleton row (the migration creates it); read on every sign-up and sign-in, so prepared. */
   async get(): Promise<AuthConfig> {
@@ -24,10 +19,5 @@ export class AuthConfigRepository {
     );
     if (!row) throw new Error('identity.auth_config has no row: run the migrations');
     return row;
-  }
-
-  async update(patch: Partial<Omit<AuthConfig, 'id' | 'createdAt' | 'updatedAt'>>): Promise<AuthConfig> {
-    await this.repo.update({ id: 1 }, { ...patch, updatedAt: new Date() });
-    return this.get();
   }
 }

@@ -10,7 +10,6 @@ import { isRedirectAllowed } from '../auth-config/redirect-allowlist.js';
 import { safeEqual } from '../common/secrets.js';
 import { CodesService } from '../email/codes.service.js';
 import { EmailService } from '../email/email.service.js';
-import { MailIntents } from '../email/mail-intents.js';
 import { IdentityConfig } from '../identity.config.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizePassword, passwordPolicyProblem } from '../passwords/password-policy.js';
@@ -53,7 +52,6 @@ export class AuthService {
     private readonly events: UserEvents,
     private readonly email: EmailService,
     private readonly codes: CodesService,
-    private readonly mail: MailIntents,
     private readonly currentUsers: CurrentUserCache,
     private readonly claims: EmailClaims,
   ) {}
@@ -320,10 +318,6 @@ export class AuthService {
   /** For callers that already hold a transaction (email verification). */
   startSession(m: EntityManager, userId: string, client: ClientKind, meta: RequestMeta) {
     return this.sessions.start(m, userId, { api: 'insforge', clientType: client, meta });
-  }
-
-  flushMail(): void {
-    this.mail.flush();
   }
 }
 

@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-export type ClientType = 'web' | 'mobile' | 'desktop' | 'server';
 export type SessionApi = 'insforge' | 'gorb';
 
 @Entity({ schema: 'identity', name: 'sessions' })

@@ -26,4 +26,3 @@ export class ApiError extends HttpException {
 }
 
 export const invalidInput = (message: string, nextActions?: string) => new ApiError(400, 'INVALID_INPUT', message, nextActions);
-export const unauthorized = (message: string, code = 'AUTH_UNAUTHORIZED') => new ApiError(401, code, message);
