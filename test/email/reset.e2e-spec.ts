@@ -30,7 +30,7 @@ describe('password reset by code', () => {
       message: 'If your email is registered, we have sent you a password reset code. Please check your inbox.',
     });
     const [mail] = await mailbox.waitFor(email);
-    expect(mail!.subject).toBe('Reset your password');
+    expect(mail!.subject).toBe('Reset your password for Auth E2E');
     const code = codeIn(mail!);
 
     const ex = await call('POST', '/api/auth/email/exchange-reset-password-token', { body: { email, code }, ip: randomIp() });

@@ -16,7 +16,7 @@ describe('email verification by code', () => {
     expect(up.body).toEqual({ accessToken: null, requireEmailVerification: true });
 
     const [mail] = await mailbox.waitFor(email);
-    expect(mail!.subject).toBe('Verify your email');
+    expect(mail!.subject).toBe('Verify your email for Auth E2E');
     expect(mail!.text).toContain('Hi Vera');
     const code = codeIn(mail!);
 

@@ -89,6 +89,8 @@ export function stackEnv(): Record<string, string> {
     SMTP_PORT: String(PORTS.smtp),
     SMTP_SECURE: 'false',
     MAIL_FROM: 'Auth E2E <no-reply@auth.test>',
+    MAIL_PRODUCT_NAME: 'Auth E2E',
+    MAIL_PRODUCT_URL: 'https://app.auth.test/',
     MAILER_LOCK_MS: '3000',
     MAILER_STALLED_INTERVAL_MS: '1000',
     PASSWORD_ARGON2_MEMORY_KIB: '19456',

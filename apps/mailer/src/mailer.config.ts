@@ -1,6 +1,34 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
 import { BaseEnv, ToBool, WithRedis } from '@app/core';
+import { domainOf, HEX_COLOR, HOST_NAME } from './templates/mail-branding.js';
+
+/** MAIL_FROM must name an address with a domain: Message-IDs are made on it. */
+@ValidatorConstraint({ name: 'addressWithDomain' })
+class AddressWithDomain implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && domainOf(value) !== undefined;
+  }
+  defaultMessage(): string {
+    return 'must be an address with a domain, such as "Acme <no-reply@mail.acme.com>"';
+  }
+}
+
+const HTTP_URL = { require_protocol: true, protocols: ['http', 'https'], require_tld: false };
 
 /** The mailer's environment (no database: it owns templates and delivery only). */
 export class MailerConfig extends WithRedis(BaseEnv) {
@@ -11,7 +39,9 @@ export class MailerConfig extends WithRedis(BaseEnv) {
   @Type(() => Number) @IsInt() @Min(1000) MAILER_LOCK_MS = 30000;
   @Type(() => Number) @IsInt() @Min(500) MAILER_STALLED_INTERVAL_MS = 30000;
 
-  @IsString() @IsNotEmpty() MAIL_FROM = 'Auth Platform <no-reply@localhost>';
+  @IsString() @IsNotEmpty() @Validate(AddressWithDomain) MAIL_FROM = 'Auth Platform <no-reply@localhost>';
+  /** the domain of Message-IDs; MAIL_FROM's domain when unset */
+  @IsOptional() @Matches(HOST_NAME, { message: 'must be a host name such as mail.example.com' }) MAIL_DOMAIN?: string;
   @IsOptional() @IsString() SMTP_HOST?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) SMTP_PORT = 587;
   @ToBool() @IsBoolean() SMTP_SECURE = false;
@@ -20,4 +50,15 @@ export class MailerConfig extends WithRedis(BaseEnv) {
   @Type(() => Number) @IsInt() @Min(1) @Max(100) SMTP_POOL_SIZE = 5;
   @IsString() @IsNotEmpty() MAIL_OUTBOX_DIR = '.data/outbox';
   @IsOptional() @IsString() MAIL_TEMPLATES_DIR?: string;
+
+  // Branding of every mail (HTML-escaped where they are used; URLs and the colour checked here).
+  @IsString() @IsNotEmpty() @MaxLength(80) @Matches(/^[^\r\n]*$/, { message: 'must be one line' }) MAIL_PRODUCT_NAME = 'Auth Platform';
+  @IsUrl(HTTP_URL) MAIL_PRODUCT_URL = 'http://localhost:8080';
+  /** an image of about 32 px height; unset: the product name in text */
+  @IsOptional() @IsUrl(HTTP_URL) MAIL_LOGO_URL?: string;
+  @Matches(HEX_COLOR, { message: 'must be a hex colour such as #2563eb' }) MAIL_BRAND_COLOR = '#2563eb';
+
+  get mailDomain(): string {
+    return this.MAIL_DOMAIN ?? domainOf(this.MAIL_FROM)!;
+  }
 }

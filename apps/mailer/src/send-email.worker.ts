@@ -5,6 +5,7 @@ import { startWorker } from '@app/core';
 import { DeliveryMarkers } from './delivery/delivery-markers.js';
 import { MailerConfig } from './mailer.config.js';
 import { MailerMetrics } from './mailer.metrics.js';
+import type { Branding } from './templates/mail-branding.js';
 import { loadTemplates, render } from './templates/templates.js';
 import { MailTransport } from './transport/mail-transport.js';
 
@@ -19,6 +20,7 @@ export type SendResult = 'sent' | 'duplicate';
 export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('SendEmailWorker');
   private readonly templates;
+  private readonly branding: Branding;
   private worker?: Worker<SendEmailJob, SendResult>;
 
   constructor(
@@ -27,12 +29,24 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
     private readonly markers: DeliveryMarkers,
     private readonly metrics: MailerMetrics,
   ) {
-    this.templates = loadTemplates(config.MAIL_TEMPLATES_DIR);
+    this.branding = {
+      productName: config.MAIL_PRODUCT_NAME,
+      productUrl: config.MAIL_PRODUCT_URL,
+      logoUrl: config.MAIL_LOGO_URL ?? '',
+      brandColor: config.MAIL_BRAND_COLOR,
+    };
+    this.templates = loadTemplates(config.MAIL_TEMPLATES_DIR, this.branding);
   }
 
   async handle(job: Pick<Job<SendEmailJob>, 'data'>): Promise<SendResult> {
     const mail = job.data;
     if (!EMAIL_TEMPLATES.includes(mail.template)) throw new UnrecoverableError(`unknown template ${mail.template}`);
+    let content;
+    try {
+      content = render(this.templates[mail.template], mail.vars, this.branding);
+    } catch (err) {
+      throw new UnrecoverableError(`cannot render ${mail.template}: ${(err as Error).message}`); // retrying cannot fix it
+    }
     if (await this.markers.wasSent(mail.messageId)) {
       this.metrics.duplicates.inc();
       return 'duplicate';
@@ -40,14 +54,19 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
     if (!(await this.markers.claim(mail.messageId, this.config.MAILER_LOCK_MS))) {
       throw new Error(`message ${mail.messageId} is being sent by another worker`);
     }
-    const content = render(this.templates[mail.template], mail.vars);
     const stop = this.metrics.sendLatency.startTimer();
     try {
       await this.transport.send({
-        messageId: `<${mail.messageId}@auth-platform>`,
+        // on our own domain, so mail systems can tell a resend of the same message (see README)
+        messageId: `<${mail.messageId}@${this.config.mailDomain}>`,
         to: mail.to,
         ...content,
-        headers: mail.requestId ? { 'X-Request-Id': mail.requestId } : {},
+        headers: {
+          // RFC 3834: vacation responders and auto-replies must not answer
+          'Auto-Submitted': 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+          ...(mail.requestId ? { 'X-Request-Id': mail.requestId } : {}),
+        },
       });
     } catch (err) {
       await this.markers.release(mail.messageId).catch(() => undefined);

@@ -1,84 +1,139 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Handlebars from 'handlebars';
 import { EMAIL_TEMPLATES, type EmailTemplate, type SendEmailJob } from '@app/contracts';
+import { DEFAULT_TEMPLATES, type Template } from './default-templates.js';
+import { type Branding, type MailVariables, textColorOn } from './mail-branding.js';
 
-export interface Template {
-  subject: string;
-  html: string;
-  text: string;
-}
+export { DEFAULT_TEMPLATES, type Template } from './default-templates.js';
+
 export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
 }
 
-const layout = (body: string) =>
-  `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">${body}` +
-  `<p style="color:#666;font-size:12px">If you did not ask for this, you can ignore this email.</p></body></html>`;
+/** The names a template may use; anything else is an error (strict mode), not an empty string. */
+export const TEMPLATE_VARIABLES: readonly (keyof MailVariables)[] = Object.freeze([
+  'name',
+  'email',
+  'token',
+  'link',
+  'productName',
+  'productUrl',
+  'logoUrl',
+  'brandColor',
+  'brandTextColor',
+  'subject',
+]);
 
-/** InsForge's five templates with its default subjects; variables: token, link, name, email. */
-export const DEFAULT_TEMPLATES: Record<EmailTemplate, Template> = {
-  'email-verification-code': {
-    subject: 'Verify your email',
-    html: layout(
-      '<p>Hi {{ name }},</p><p>Your verification code is <strong style="font-size:20px">{{ token }}</strong>.</p><p>It expires in 15 minutes.</p>',
-    ),
-    text: 'Hi {{ name }},\n\nYour verification code is {{ token }}.\nIt expires in 15 minutes.\n',
-  },
-  'email-verification-link': {
-    subject: 'Verify your email',
-    html: layout('<p>Hi {{ name }},</p><p><a href="{{ link }}">Verify your email address</a></p><p>The link expires in 24 hours.</p>'),
-    text: 'Hi {{ name }},\n\nVerify your email address: {{ link }}\nThe link expires in 24 hours.\n',
-  },
-  'request-otp': {
-    subject: '{{ token }} is your verification code',
-    html: layout('<p>Your sign-in code is <strong style="font-size:20px">{{ token }}</strong>.</p><p>It expires in 5 minutes.</p>'),
-    text: 'Your sign-in code is {{ token }}.\nIt expires in 5 minutes.\n',
-  },
-  'reset-password-code': {
-    subject: 'Reset your password',
-    html: layout(
-      '<p>Hi {{ name }},</p><p>Your password reset code is <strong style="font-size:20px">{{ token }}</strong>.</p><p>It expires in 15 minutes.</p>',
-    ),
-    text: 'Hi {{ name }},\n\nYour password reset code is {{ token }}.\nIt expires in 15 minutes.\n',
-  },
-  'reset-password-link': {
-    subject: 'Reset your password',
-    html: layout('<p>Hi {{ name }},</p><p><a href="{{ link }}">Choose a new password</a></p><p>The link expires in 24 hours.</p>'),
-    text: 'Hi {{ name }},\n\nChoose a new password: {{ link }}\nThe link expires in 24 hours.\n',
-  },
-};
+/*
+ * Handlebars, isolated from any global helper registration: `{{ x }}` is HTML-escaped in the HTML
+ * part and verbatim in the subject and text part; the only helpers are `if` and `unless`,
+ * prototype properties are never reachable, and a misspelt variable throws.
+ */
+const engine = Handlebars.create();
+const OPTIONS = {
+  strict: true,
+  knownHelpersOnly: true,
+  knownHelpers: { each: false, with: false, lookup: false, log: false },
+} as const;
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** `{{ var }}` substitution; values are HTML-escaped in the HTML part, never evaluated. */
-export function fill(template: string, vars: Record<string, string>, html: boolean): string {
-  return template.replace(/\{\{\s*(token|link|name|email)\s*\}\}/g, (_, k: string) => {
-    const v = vars[k] ?? '';
-    return html ? escapeHtml(v) : v;
-  });
+function compile(source: string, escape: boolean): Handlebars.TemplateDelegate {
+  const key = `${escape ? 'h' : 't'}:${source}`;
+  let fn = compiled.get(key);
+  if (!fn) {
+    fn = engine.compile(source, { ...OPTIONS, noEscape: !escape });
+    // operators edit templates (MAIL_TEMPLATES_DIR, later the admin API): keep the cache bounded
+    if (compiled.size >= 200) compiled.clear();
+    compiled.set(key, fn);
+  }
+  return fn;
 }
 
-export function render(t: Template, vars: SendEmailJob['vars']): RenderedMail {
-  const v: Record<string, string> = { email: vars.email, name: vars.name || 'User', token: vars.token ?? '', link: vars.link ?? '' };
-  return { subject: fill(t.subject, v, false).replace(/[\r\n]+/g, ' '), html: fill(t.html, v, true), text: fill(t.text, v, false) };
-}
+const HTTP_URL = /^https?:\/\/[^\s"'<>]+$/i;
 
 /**
- * Defaults, overridden per template by files in MAIL_TEMPLATES_DIR:
- * `<template>.subject.txt`, `<template>.html`, `<template>.txt` (any subset).
+ * Renders one mail: a pure function of the template, the job's variables and the branding, so the
+ * admin API can preview what the mailer will send. Throws on a template that names an unknown
+ * variable, and on a link that is not an http(s) URL (it becomes a button).
  */
-export function loadTemplates(dir?: string): Record<EmailTemplate, Template> {
+export function render(template: Template, vars: SendEmailJob['vars'], branding: Branding): RenderedMail {
+  if (vars.link !== undefined && vars.link !== '' && !HTTP_URL.test(vars.link)) throw new Error('the link to mail is not an http(s) URL');
+  const base: Omit<MailVariables, 'subject'> = {
+    ...branding,
+    brandTextColor: textColorOn(branding.brandColor),
+    email: vars.email,
+    name: vars.name?.trim() || 'there',
+    token: vars.token ?? '',
+    link: vars.link ?? '',
+  };
+  // one line whatever a variable holds: a subject is a header
+  const subject = compile(
+    template.subject,
+    false,
+  )({ ...base, subject: '' })
+    .replace(/[\r\n]+/g, ' ')
+    .trim();
+  const all: MailVariables = { ...base, subject };
+  return { subject, html: compile(template.html, true)(all), text: compile(template.text, false)(all) };
+}
+
+/** The names a template source refers to (variables and helpers), from Handlebars' own parser. */
+function namesIn(source: string): string[] {
+  const names: string[] = [];
+  const visitor = new Handlebars.Visitor();
+  visitor.PathExpression = (path: hbs.AST.PathExpression) => {
+    names.push(path.original);
+  };
+  visitor.accept(Handlebars.parse(source));
+  return names;
+}
+
+const ALLOWED_NAMES = new Set<string>([...TEMPLATE_VARIABLES, 'if', 'unless']);
+
+/**
+ * Checks a template before it is used: it parses, names only known variables (`{{ constructor }}`
+ * would render empty, not fail), and renders with sample values. Throws with what is wrong.
+ */
+export function checkTemplate(template: Template, branding: Branding): void {
+  for (const [part, source] of Object.entries(template)) {
+    const unknown = [...new Set(namesIn(source).filter((n) => !ALLOWED_NAMES.has(n)))];
+    if (unknown.length) throw new Error(`${part}: unknown variable ${unknown.join(', ')} (known: ${TEMPLATE_VARIABLES.join(', ')})`);
+  }
+  render(template, SAMPLE_VARIABLES, branding);
+}
+
+/** Values that exercise every variable, to check a template once at boot rather than per mail. */
+export const SAMPLE_VARIABLES: SendEmailJob['vars'] = Object.freeze({
+  email: 'ada@example.com',
+  name: 'Ada',
+  token: '123456',
+  link: 'https://example.com/api/auth/email/verify-link?token=sample',
+});
+
+/**
+ * The defaults, overridden per kind by files in MAIL_TEMPLATES_DIR (`<kind>.subject.txt`,
+ * `<kind>.html`, `<kind>.txt`; any subset). Every template is rendered once here, so a broken
+ * override stops the mailer at boot with the file named, instead of failing mail after mail.
+ */
+export function loadTemplates(dir: string | undefined, branding: Branding): Record<EmailTemplate, Template> {
   const out = { ...DEFAULT_TEMPLATES };
-  if (!dir) return out;
-  const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined);
-  for (const name of EMAIL_TEMPLATES) {
-    out[name] = {
-      subject: read(`${name}.subject.txt`)?.trim() ?? out[name].subject,
-      html: read(`${name}.html`) ?? out[name].html,
-      text: read(`${name}.txt`) ?? out[name].text,
-    };
+  for (const kind of EMAIL_TEMPLATES) {
+    if (dir) {
+      const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : undefined);
+      out[kind] = {
+        subject: read(`${kind}.subject.txt`)?.trim() ?? out[kind].subject,
+        html: read(`${kind}.html`) ?? out[kind].html,
+        text: read(`${kind}.txt`) ?? out[kind].text,
+      };
+    }
+    try {
+      checkTemplate(out[kind], branding);
+    } catch (err) {
+      throw new Error(`mail template ${kind}${dir ? ` (in ${dir})` : ''}: ${(err as Error).message}`);
+    }
   }
   return out;
 }
