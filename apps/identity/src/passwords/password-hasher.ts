@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import bcrypt from 'bcrypt';
 import { randomBytes } from 'node:crypto';
 import { IdentityConfig } from '../identity.config.js';
+import { hashLabels, passwordVerifications } from './password.metrics.js';
 
 /** `Algorithm.Argon2id`: a const enum, which isolated modules cannot import by name. */
 const ARGON2ID = 2 as Algorithm;
@@ -38,9 +39,15 @@ export class PasswordHasher implements OnModuleInit {
 
   async verify(stored: string | null | undefined, password: string): Promise<boolean> {
     if (!stored) {
-      await argonVerify(this.dummy, password).catch(() => false);
+      await this.run(this.dummy, password);
       return false;
     }
+    return this.run(stored, password);
+  }
+
+  /** One verification, counted where the hash work is actually done (see password.metrics.ts). */
+  private run(stored: string, password: string): Promise<boolean> {
+    passwordVerifications.inc(hashLabels(stored));
     if (/^\$2[aby]\$/.test(stored)) return bcrypt.compare(password, stored);
     return argonVerify(stored, password).catch(() => false);
   }
