@@ -95,5 +95,8 @@ export function stackEnv(): Record<string, string> {
     MAILER_STALLED_INTERVAL_MS: '1000',
     PASSWORD_ARGON2_MEMORY_KIB: '19456',
     JWT_KEY_ROTATION_CHECK_SECONDS: '1',
+    // A sign-up waits this long at most for profiles to have the profile (read your writes). The
+    // 2 s default is ample on a production node; this shared 2-core test machine runs at load 20.
+    SIGNUP_PROFILE_WAIT_MS: '10000',
   };
 }
