@@ -18,7 +18,9 @@ reset=0
 
 log() { echo "provision-db: $*" >&2; }
 local_host() { case "$1" in 127.*|localhost|::1) return 0;; *) return 1;; esac; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi; }
+# Runs as `postgres` from `/`: the checkout may sit in a directory that user cannot enter (/root, a
+# mktemp dir), so nothing may depend on the working directory or on reading files of the checkout.
+as_pg() { (cd / && if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi); }
 
 if local_host "$DB_HOST" && id postgres >/dev/null 2>&1 && as_pg true 2>/dev/null; then
   admin_psql() { as_pg psql -p "$DB_PORT" -X -v ON_ERROR_STOP=1 -qAt "$@"; }
@@ -46,7 +48,7 @@ provision() {
     -v identity_app_password="${IDENTITY_DB_PASSWORD:-identity_app}" \
     -v profiles_migrator_password="${PROFILES_MIGRATOR_DB_PASSWORD:-profiles_migrator}" \
     -v profiles_app_password="${PROFILES_DB_PASSWORD:-profiles_app}" \
-    -f "$HERE/provision-db.sql" >/dev/null
+    < "$HERE/provision-db.sql" >/dev/null
 }
 # Roles are shared by every database of the cluster: a concurrent run may create one first.
 for attempt in 1 2 3; do
