@@ -105,13 +105,28 @@ function copyStep(args: string, into: string) {
   }
 }
 
+/**
+ * A private npm cache (the step ends with `npm cache clean --force`), seeded from the machine's so
+ * that `npm ci` needs no network: the content files are immutable and hard-linked, the index copied.
+ */
+function privateNpmCache(): string {
+  const cache = join(work, 'npm-cache');
+  const shared = join(spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim(), '_cacache');
+  mkdirSync(join(cache, '_cacache'), { recursive: true });
+  if (existsSync(join(shared, 'content-v2')) && existsSync(join(shared, 'index-v5'))) {
+    spawnSync('cp', ['-al', join(shared, 'content-v2'), join(cache, '_cacache', 'content-v2')]);
+    spawnSync('cp', ['-r', join(shared, 'index-v5'), join(cache, '_cacache', 'index-v5')]);
+  }
+  return cache;
+}
+
 /** Runs a stage's RUN steps in its directory, as `sh -c` would in the image. */
 function runSteps(s: Stage, dir: string) {
+  const cache = privateNpmCache();
   for (const run of s.instructions.filter((i) => i.keyword === 'RUN')) {
     const result = spawnSync('sh', ['-c', run.args], {
       cwd: dir,
-      // A private npm cache: the step ends with `npm cache clean --force`.
-      env: { ...process.env, ...envOfStage(s), npm_config_cache: join(work, 'npm-cache') },
+      env: { ...process.env, ...envOfStage(s), npm_config_cache: cache, npm_config_prefer_offline: 'true' },
       encoding: 'utf8',
       timeout: 240_000,
     });
