@@ -23,7 +23,7 @@ describe('foreign values in token fields', () => {
       body: { identifier: `t_${randomBytes(5).toString('hex')}`, email: randomEmail('tokens'), password: PASSWORD, device_name: 'Pixel' },
       ip: randomIp(),
     });
-    expect(reg.status).toBe(200);
+    if (reg.status !== 200) throw new Error(`Gorb register answered ${reg.status}`);
     gorbAccess = reg.body.access_token;
     gorbRefresh = reg.body.refresh_token;
     foreign = {
@@ -38,7 +38,8 @@ describe('foreign values in token fields', () => {
       '40 KiB': 'b'.repeat(40 * 1024),
       'spaces and symbols': ' <script>"\'%;--',
     };
-    expect(account.accessToken.length).toBeGreaterThan(256);
+    // The access token must be longer than the old DTO length rule, or the first case proves nothing.
+    if (account.accessToken.length <= 256) throw new Error('expected an access token longer than 256 characters');
   });
 
   it('InsForge non-web refresh: either spelling -> 401 AUTH_UNAUTHORIZED', async () => {
