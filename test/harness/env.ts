@@ -98,5 +98,6 @@ export function stackEnv(): Record<string, string> {
     // A sign-up waits this long at most for profiles to have the profile (read your writes). The
     // 2 s default is ample on a production node; this shared 2-core test machine runs at load 20.
     SIGNUP_PROFILE_WAIT_MS: '10000',
+    JWKS_REFRESH_SECONDS: '2',
   };
 }

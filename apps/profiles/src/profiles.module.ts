@@ -24,7 +24,12 @@ export class ProfilesModule {
         queueRootModule(config),
         queuesModule(QUEUES.IDENTITY_INBOX),
         HealthModule.forRoot({ database: true }),
-        JwtAuthModule.forRoot({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL }),
+        JwtAuthModule.forRoot({
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+          jwksUrl: config.JWKS_URL,
+          jwksRefreshSeconds: config.JWKS_REFRESH_SECONDS,
+        }),
       ],
       controllers: [ProfilesController],
       providers: [

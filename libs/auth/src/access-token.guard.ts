@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ApiError } from '@app/core';
 import { parseBearer } from './bearer.js';
+import { keyTrustedUntilOf } from './access-token.strategy.js';
 import { IS_PUBLIC } from './decorators.js';
 import type { Principal } from './principal.js';
 import { VerifiedTokens } from './verified-tokens.js';
@@ -32,7 +33,8 @@ export class AccessTokenGuard extends AuthGuard('access-token') {
       return true;
     }
     const ok = (await super.canActivate(ctx)) as boolean;
-    if (ok && token && req.user) this.verified.set(token, req.user);
+    // Trusted again for no longer than the key that verified it: a retired key dies on time.
+    if (ok && token && req.user) this.verified.set(token, req.user, Date.now(), keyTrustedUntilOf(req));
     return ok;
   }
 

@@ -23,6 +23,13 @@ function kidOf(rawJwt: string): string | undefined {
 }
 
 /**
+ * Until when the key that verified a request's token may be trusted (ResolvedKey.trustedUntil),
+ * for the guard's cache of verified tokens. Keyed by the request object, so nothing leaks.
+ */
+const keyDeadlines = new WeakMap<object, number>();
+export const keyTrustedUntilOf = (req: object): number | undefined => keyDeadlines.get(req);
+
+/**
  * passport-jwt with public keys only: the key comes from the token's `kid` among the keys identity
  * publishes; ES256 is the only algorithm; issuer, audience and expiry are checked.
  */
@@ -40,10 +47,14 @@ export class AccessTokenStrategy extends PassportStrategy(Strategy, 'access-toke
       audience: opts.audience,
       ignoreExpiration: false,
       // KeyObjects are accepted by jsonwebtoken at run time; the typings only list strings and buffers.
-      secretOrKeyProvider: (_req: unknown, rawJwt: string, done: (err: unknown, key?: never) => void) => {
+      secretOrKeyProvider: (req: object, rawJwt: string, done: (err: unknown, key?: never) => void) => {
         const kid = kidOf(rawJwt);
         if (!kid) return done(new Error('unknown key'));
-        keys.resolve(kid).then((key) => (key ? done(null, key as never) : done(new Error('unknown key'))), done);
+        keys.resolve(kid).then((resolved) => {
+          if (!resolved) return done(new Error('unknown key'));
+          keyDeadlines.set(req, resolved.trustedUntil);
+          done(null, resolved.key as never);
+        }, done);
       },
     });
   }

@@ -14,10 +14,12 @@ import { VerifiedTokens } from './verified-tokens.js';
  */
 @Module({})
 export class JwtAuthModule {
-  static forRoot(opts: JwtVerifyOptions & ({ jwksUrl: string } | { keyResolver: InjectionToken; imports: ModuleImport[] })): DynamicModule {
+  static forRoot(
+    opts: JwtVerifyOptions & ({ jwksUrl: string; jwksRefreshSeconds: number } | { keyResolver: InjectionToken; imports: ModuleImport[] }),
+  ): DynamicModule {
     const resolver: Provider =
       'jwksUrl' in opts
-        ? { provide: KEY_RESOLVER, useValue: new RemoteJwksResolver(opts.jwksUrl) }
+        ? { provide: KEY_RESOLVER, useValue: new RemoteJwksResolver(opts.jwksUrl, opts.jwksRefreshSeconds) }
         : { provide: KEY_RESOLVER, useExisting: opts.keyResolver };
     return {
       module: JwtAuthModule,

@@ -6,8 +6,9 @@ const MAX_ENTRIES = 20_000;
 
 /**
  * Tokens this process has already verified, keyed by the exact token string (which nobody can
- * produce without the signature), until their `exp` or for a minute at most, so a retired key
- * stops being honoured soon after. The ES256 check costs about 0.1 ms of main-thread CPU: on the
+ * produce without the signature), until their `exp`, for a minute at most, and never past the
+ * moment the verifying key must be looked up again (`keyTrustedUntil`): a retired key stops being
+ * honoured within the key resolver's refresh period, cache or not. The ES256 check costs about 0.1 ms of main-thread CPU: on the
  * hottest routes, most of a request.
  */
 export class VerifiedTokens {
@@ -23,8 +24,8 @@ export class VerifiedTokens {
     return e.principal;
   }
 
-  set(token: string, principal: Principal, now = Date.now()): void {
-    const until = Math.min(principal.exp * 1000, now + VERIFIED_TOKEN_TTL_MS);
+  set(token: string, principal: Principal, now = Date.now(), keyTrustedUntil = now): void {
+    const until = Math.min(principal.exp * 1000, now + VERIFIED_TOKEN_TTL_MS, keyTrustedUntil);
     if (until <= now) return;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     this.entries.set(token, { principal, until });

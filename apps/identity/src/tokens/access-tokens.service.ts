@@ -37,9 +37,9 @@ export class AccessTokens {
       const { payload } = await jwtVerify<AccessTokenClaims>(
         token,
         async (header) => {
-          const key = header.kid && !header.jwk && !header.jku ? await this.keys.resolve(header.kid) : undefined;
-          if (!key) throw new Error('unknown key');
-          return key;
+          const resolved = header.kid && !header.jwk && !header.jku ? await this.keys.resolve(header.kid) : undefined;
+          if (!resolved) throw new Error('unknown key');
+          return resolved.key;
         },
         { algorithms: [SIGNING_ALG], issuer: this.config.JWT_ISSUER, audience: this.config.JWT_AUDIENCE },
       );

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { type DataSource, IsNull } from 'typeorm';
-import type { KeyResolver } from '@app/auth';
+import type { KeyResolver, ResolvedKey } from '@app/auth';
 import { IdentityConfig } from '../identity.config.js';
 import { sealJwk, unsealJwk } from './key-sealing.js';
 import { SigningKey } from './signing-key.entity.js';
@@ -28,6 +28,8 @@ interface LoadedKey {
 export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('SigningKeys');
   private keys: LoadedKey[] = [];
+  /** when the keys were last read from the database; a key retired since is gone one period later */
+  private reloadedAt = Number.NEGATIVE_INFINITY;
   /** kids already reported as sealed under another secret (reported once, not every reload) */
   private readonly unopenable = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -64,8 +66,11 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
     return key;
   }
 
-  async resolve(kid: string): Promise<KeyObject | undefined> {
-    return this.keys.find((k) => k.kid === kid)?.publicKey;
+  async resolve(kid: string): Promise<ResolvedKey | undefined> {
+    const key = this.keys.find((k) => k.kid === kid)?.publicKey;
+    // While reloads fail (database away) the keys in hand still verify, but no verification is
+    // cached beyond the period: trustedUntil is then already past.
+    return key && { key, trustedUntil: this.reloadedAt + this.config.JWT_KEY_ROTATION_CHECK_SECONDS * 1000 };
   }
 
   jwks(): { keys: JWK[] } {
@@ -73,6 +78,7 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   }
 
   async reload(): Promise<void> {
+    const started = Date.now();
     const rows = await this.db.getRepository(SigningKey).find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
     const keys: LoadedKey[] = [];
     for (const r of rows) {
@@ -92,6 +98,7 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
       });
     }
     this.keys = keys;
+    this.reloadedAt = started;
   }
 
   /**

@@ -40,9 +40,9 @@ describe('CurrentUserCache', () => {
   it('makes the verified-token cache forget the same users and sessions, also on a message from another replica', () => {
     const verified = new VerifiedTokens();
     const principal = (userId: string, sessionId: string) => ({ userId, sessionId, email: 'x@y.co', role: 'authenticated', exp: 4e9 });
-    verified.set('t1', principal('u1', 's1'));
-    verified.set('t2', principal('u2', 's2'));
-    verified.set('t3', principal('u3', 's3'));
+    verified.set('t1', principal('u1', 's1'), Date.now(), Number.MAX_SAFE_INTEGER);
+    verified.set('t2', principal('u2', 's2'), Date.now(), Number.MAX_SAFE_INTEGER);
+    verified.set('t3', principal('u3', 's3'), Date.now(), Number.MAX_SAFE_INTEGER);
     const c = new CurrentUserCache({ publish } as unknown as Redis, verified);
     c.invalidateUsers(['u1']);
     expect(verified.get('t1')).toBeUndefined();
