@@ -26,6 +26,9 @@ export function dataSourceOptions(c: DatabaseConfig, o: SchemaOptions): DataSour
     // Reviewed migrations only, run as an explicit step (`main.js migrate`), never at boot.
     synchronize: false,
     migrationsRun: false,
+    // UUIDs come from PostgreSQL's built-in gen_random_uuid() (see the migrations). The app and
+    // migrator roles may not CREATE EXTENSION, so TypeORM's attempt would only warn at every boot.
+    installExtensions: false,
     logging: ['error', 'warn'],
     extra: { max: c.DB_POOL_SIZE, application_name: o.app, connectionTimeoutMillis: 5000 },
   };
