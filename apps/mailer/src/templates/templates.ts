@@ -132,7 +132,7 @@ export function loadTemplates(dir: string | undefined, branding: Branding): Reco
     try {
       checkTemplate(out[kind], branding);
     } catch (err) {
-      throw new Error(`mail template ${kind}${dir ? ` (in ${dir})` : ''}: ${(err as Error).message}`);
+      throw new Error(`mail template ${kind}${dir ? ` (in ${dir})` : ''}: ${(err as Error).message}`, { cause: err });
     }
   }
   return out;
