@@ -102,6 +102,6 @@ describe('es256KeysOf', () => {
       ],
     });
     expect([...keys.keys()]).toEqual(['good', 'no-alg']);
-    expect(() => es256KeysOf({})).toThrow();
+    expect(() => es256KeysOf({})).toThrow('not a JWKS document');
   });
 });
