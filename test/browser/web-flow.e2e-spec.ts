@@ -155,11 +155,12 @@ describe('the SDK in Chromium, app and API on one site', () => {
   it('a refresh without X-CSRF-Token is refused, even with the cookie', async () => {
     const page = await openApp(context, WEB_APP_ORIGIN, API);
     await signInInPage(page);
-    const status = await page.evaluate(async (api) => {
+    const refused = await page.evaluate(async (api) => {
       const r = await fetch(`${api}/api/auth/refresh`, { method: 'POST', credentials: 'include' });
-      return r.status;
+      return { status: r.status, body: await r.json() };
     }, API);
-    expect(status).toBe(403);
+    // the app can read why (a listed origin): InsForge's error shape
+    expect(refused).toEqual({ status: 403, body: { error: 'FORBIDDEN', message: 'Invalid CSRF token', statusCode: 403 } });
     // the cookie is still good for the real client
     await reload(page);
     expect((await sdk(page, 'getCurrentUser')).error).toBeNull();

@@ -15,6 +15,8 @@ export default async function globalSetup(): Promise<void> {
 
   // The services the stack needs, on their usual ports (the test Redis is separate, below).
   run('bash', ['scripts/ensure-services.sh'], { REDIS_PORT: process.env.REDIS_PORT ?? '6379', ENSURE_REDIS_BINARY: '1' });
+  // Debian's chromium for test/browser (installed here, outside any test's timeout, when missing)
+  execFileSync('bash', ['scripts/ensure-chromium.sh'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   for (const app of ['identity', 'profiles', 'mailer']) run(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build', app]);
 
   await stopAll();
