@@ -84,7 +84,11 @@ async function expectAlive(s: Stranger): Promise<void> {
     expect(me.body.user).toMatchObject({ id: s.userId, emailVerified: false });
   }
   expect((await devices(s.gorb.accessToken)).status).toBe(200);
+  expect((await patchProfile(s.insforge.accessToken, { probe: randomBytes(4).toString('hex') })).status).toBe(200);
 }
+
+const patchProfile = (token: string, profile: Record<string, unknown>) =>
+  call('PATCH', '/api/auth/profiles/current', { body: { profile }, headers: bearer(token) });
 
 /** Nothing the stranger held before the claim works any more, in either API. */
 async function expectDead(s: Stranger): Promise<void> {
@@ -94,6 +98,15 @@ async function expectDead(s: Stranger): Promise<void> {
     expect(me.body).toEqual({ error: 'AUTH_UNAUTHORIZED', message: 'Invalid token', statusCode: 401 });
     // The session list checks the session too.
     expect((await call('GET', '/api/auth/sessions', { headers: bearer(token) })).status).toBe(401);
+  }
+  // profiles accepts any valid access token: it was told, and refuses the stranger's writes.
+  for (const token of [s.insforge.accessToken, s.web.accessToken]) {
+    const patched = await call('PATCH', '/api/auth/profiles/current', {
+      body: { profile: { name: 'still here' } },
+      headers: bearer(token),
+    });
+    expect(patched.status).toBe(401);
+    expect(patched.body).toEqual({ error: 'AUTH_UNAUTHORIZED', message: 'Invalid token', statusCode: 401 });
   }
   const refreshed = await refreshMobile(s.insforge.refreshToken);
   expect(refreshed.status).toBe(401);
@@ -120,6 +133,9 @@ async function expectOwnerSession(userId: string, accessToken: string): Promise<
   const me = await current(accessToken);
   expect(me.status).toBe(200);
   expect(me.body.user).toMatchObject({ id: userId, emailVerified: true });
+  const patched = await call('PATCH', '/api/auth/profiles/current', { body: { profile: { owner: true } }, headers: bearer(accessToken) });
+  expect(patched.status).toBe(200);
+  expect(patched.body).toEqual({ id: userId, profile: expect.objectContaining({ owner: true }) });
   const list = await call('GET', '/api/auth/sessions', { headers: bearer(accessToken) });
   expect(list.status).toBe(200);
   // Only sessions started after the claim are left.
@@ -206,6 +222,23 @@ describe('account claims: proving an unverified email revokes every earlier sess
     const owner = await signIn(s.email, OWNER_PASSWORD);
     await expectOwnerSession(s.userId, owner.accessToken);
     await expectOwnerGorbLogin(s);
+  });
+
+  it('a password reset of a verified account also stops the old access tokens writing the profile', async () => {
+    const s = await plant('insforge');
+    await sql(`UPDATE identity.users SET email_verified = true WHERE id = $1`, [s.userId]);
+    for (const token of [s.insforge.accessToken, s.web.accessToken])
+      expect((await patchProfile(token, { before: 'reset' })).status).toBe(200);
+    expect((await post('/api/auth/email/send-reset-password', { email: s.email })).status).toBe(202);
+    const code = codeIn((await mailbox.waitFor(s.email))[0]!);
+    const ex = await post('/api/auth/email/exchange-reset-password-token', { email: s.email, code });
+    expect((await post('/api/auth/email/reset-password', { newPassword: OWNER_PASSWORD, otp: ex.body.token })).status).toBe(200);
+    for (const token of [s.insforge.accessToken, s.web.accessToken]) {
+      expect((await patchProfile(token, { after: 'reset' })).status).toBe(401);
+      expect((await current(token)).status).toBe(401);
+    }
+    const owner = await signIn(s.email, OWNER_PASSWORD);
+    expect((await patchProfile(owner.accessToken, { after: 'reset' })).status).toBe(200);
   });
 
   it('proving an already verified email again revokes nothing (a plain email-code sign-in)', async () => {

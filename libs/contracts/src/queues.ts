@@ -53,6 +53,17 @@ export interface UserDeletedEvent extends JobMeta {
   userId: string;
 }
 
+/**
+ * Sessions identity revoked for a security reason (an account claim, a password reset): their
+ * access tokens, still valid JWTs until they expire, must not write anything anywhere.
+ */
+export interface SessionsRevokedEvent extends JobMeta {
+  userId: string;
+  sessionIds: string[];
+  /** ISO time after which every access token of those sessions has expired anyway */
+  tokensExpireBy: string;
+}
+
 export interface ProfileUpdatedEvent extends JobMeta {
   userId: string;
   profile: Record<string, unknown>;
@@ -69,7 +80,11 @@ export interface EmailRequestedTask extends JobMeta {
 /** Queue -> job name -> payload. Producers and consumers are typed against this map. */
 export interface JobMap {
   [QUEUES.EMAIL]: { 'send-email': SendEmailJob };
-  [QUEUES.PROFILES_INBOX]: { 'user.registered': UserRegisteredEvent; 'user.deleted': UserDeletedEvent };
+  [QUEUES.PROFILES_INBOX]: {
+    'user.registered': UserRegisteredEvent;
+    'user.deleted': UserDeletedEvent;
+    'user.sessions-revoked': SessionsRevokedEvent;
+  };
   [QUEUES.IDENTITY_INBOX]: { 'profile.updated': ProfileUpdatedEvent };
   [QUEUES.IDENTITY_TASKS]: { 'verification-requested': EmailRequestedTask; 'reset-requested': EmailRequestedTask };
 }

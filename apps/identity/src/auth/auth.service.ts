@@ -212,7 +212,7 @@ export class AuthService {
           user = await this.users.insert(m, { email: req.email, passwordHash: null, emailVerified: true, profile });
           registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
         } else {
-          claim = await this.claims.claim(m, user.id, 'sign-in-code');
+          claim = await this.claims.claim(m, user.id, 'sign-in-code', meta.requestId);
         }
         await this.users.addProvider(m, user.id, 'email', req.email, { method: 'otp' });
         user = (await this.users.findById(user.id, m))!;
@@ -220,7 +220,7 @@ export class AuthService {
         return { user, ...s };
       },
     );
-    this.claims.afterCommit(claim);
+    await this.claims.afterCommit(claim);
     if (outcome === 'bad') {
       await this.limits.penalize('verify-fail:ip', meta.ip);
       throw invalidOtp();

@@ -147,12 +147,12 @@ export class EmailFlowsService {
       if (!check.ok) return null;
       const user = await this.users.findByEmail(req.email, m);
       if (!user) return null;
-      const claim = await this.claims.claim(m, user.id, 'verification');
+      const claim = await this.claims.claim(m, user.id, 'verification', meta.requestId);
       const s = await this.auth.startSession(m, user.id, client, meta);
       return { user: (await this.users.findById(user.id, m))!, claim, ...s };
     });
     if (!out) return this.failedCode(meta);
-    this.claims.afterCommit(out.claim);
+    await this.claims.afterCommit(out.claim);
     return this.auth.sessionResult(out.user, out.session, out.refreshToken, client);
   }
 
@@ -176,7 +176,7 @@ export class EmailFlowsService {
       }
       return { ok: user.emailVerified, redirectTo: row.redirectTo };
     });
-    if ('claim' in out) this.claims.afterCommit(out.claim);
+    if ('claim' in out) await this.claims.afterCommit(out.claim);
     const error = 'Invalid or expired verification token';
     if (!out.redirectTo) {
       if (!out.ok) throw invalidInput(error);
@@ -226,22 +226,22 @@ export class EmailFlowsService {
     if (problem) throw invalidInput(problem);
     if (!/^[0-9a-fA-F]{64}$/.test(req.otp)) return this.failedCode(meta, 'Invalid or expired verification token');
     const hash = await this.hasher.hash(password);
-    let userId: string | undefined;
     const done = await this.db.transaction(async (m) => {
       const row = await this.codes.consumeToken(m, req.otp.toLowerCase(), 'reset_password');
-      if (!row) return false;
+      if (!row) return null;
       const user = await this.users.findByEmail(row.email, m);
-      if (!user) return false;
+      if (!user) return null;
       // An unverified account is claimed first (its sessions, codes and password go), then gets
       // the new password; a verified one just loses every session to the reset.
-      await this.claims.claim(m, user.id, 'password-reset');
+      const claim = await this.claims.claim(m, user.id, 'password-reset', meta.requestId);
       await this.users.setPasswordHash(user.id, hash, m);
-      await this.sessions.revokeAll(user.id, 'password_reset', { m });
-      userId = user.id;
-      return true;
+      const revoked = await this.sessions.revokeEverywhere(m, user.id, 'password_reset', meta.requestId);
+      return { userId: user.id, claim, revoked };
     });
-    if (userId) this.cache.invalidateUsers([userId]); // again, now that the revocation is committed
     if (!done) return this.failedCode(meta, 'Invalid or expired verification token');
+    this.cache.invalidateUsers([done.userId]); // again, now that the revocation is committed
+    await this.claims.afterCommit(done.claim);
+    await this.sessions.afterRevokedEverywhere(done.revoked);
     return { message: MESSAGES.reset };
   }
 }

@@ -100,12 +100,12 @@ export class SessionsRepository {
     );
   }
 
-  /** Revokes sessions; returns how many were live. Their refresh and access tokens die with them. */
+  /** Revokes sessions; returns the ids of those that were live. Their refresh and access tokens die with them. */
   async revoke(
     where: { sessionId?: string; userId?: string; exceptSessionId?: string; deviceName?: string },
     reason: string,
     q: Queryable = this.sql,
-  ): Promise<number> {
+  ): Promise<string[]> {
     const params: unknown[] = [reason];
     const cond: string[] = ['revoked_at IS NULL'];
     if (where.sessionId) cond.push(`id = $${params.push(where.sessionId)}`);
@@ -114,14 +114,14 @@ export class SessionsRepository {
     if (where.deviceName) cond.push(`device_name = $${params.push(where.deviceName)}`);
     if (!where.sessionId && !where.userId) throw new Error('revoke needs a session or a user');
     // The statement depends on the filters, so it is not a named (prepared) one.
-    const [{ n }] = await q.query<{ n: number }>(
+    const [{ ids }] = await q.query<{ ids: string[] }>(
       '',
       `WITH r AS (UPDATE identity.sessions SET revoked_at = now(), revoked_reason = $1 WHERE ${cond.join(' AND ')} RETURNING id),
             d AS (DELETE FROM identity.opaque_access_tokens WHERE session_id IN (SELECT id FROM r))
-       SELECT count(*)::int AS n FROM r`,
+       SELECT COALESCE(array_agg(id), '{}')::text[] AS ids FROM r`,
       params,
     );
-    return n;
+    return ids;
   }
 
   async insertOpaqueAccessToken(q: Queryable, tokenHash: Buffer, sessionId: string, expiresAt: Date): Promise<void> {

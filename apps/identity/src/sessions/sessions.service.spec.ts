@@ -2,6 +2,7 @@ import { Clock } from '../common/clock.js';
 import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
 import type { CurrentUserCache } from '../users/current-user.cache.js';
+import type { UserEvents } from '../users/user-events.js';
 import type { RefreshTokenRow, SessionRow, SessionsRepository } from './sessions.repository.js';
 import { refreshTokenReuse } from './sessions.metrics.js';
 import { SessionsService } from './sessions.service.js';
@@ -40,7 +41,7 @@ function fakeRepo(clock: FakeClock) {
     touch: async () => undefined,
     revoke: async (where: { sessionId: string }) => {
       sessions.get(where.sessionId)!.revokedAt = clock.now();
-      return 1;
+      return [where.sessionId];
     },
   };
   return { repo, sessions, tokens };
@@ -61,7 +62,13 @@ describe('SessionsService refresh rotation', () => {
       SESSION_ABSOLUTE_TTL_SECONDS: 86400,
     });
     const cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
-    svc = new SessionsService(store.repo as unknown as SessionsRepository, clock, config, cache as unknown as CurrentUserCache);
+    svc = new SessionsService(
+      store.repo as unknown as SessionsRepository,
+      clock,
+      config,
+      cache as unknown as CurrentUserCache,
+      {} as unknown as UserEvents,
+    );
   });
 
   const begin = () => svc.start({} as never, 'u1', { api: 'insforge', clientType: 'mobile', meta });

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
+import { UserEvents } from '../users/user-events.js';
 import { sealSuccessor, unsealSuccessor } from './refresh-token-seal.js';
 import { type SessionRow, SessionsRepository } from './sessions.repository.js';
 import { refreshTokenReuse } from './sessions.metrics.js';
@@ -13,6 +14,13 @@ import { refreshTokenReuse } from './sessions.metrics.js';
 export interface StartedSession {
   session: SessionRow;
   refreshToken: string;
+}
+
+export interface RevokedEverywhere {
+  userId: string;
+  sessionIds: string[];
+  /** the outbox id of the `user.sessions-revoked` recorded for profiles */
+  event?: string;
 }
 
 export const invalidRefreshToken = () => new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
@@ -33,6 +41,7 @@ export class SessionsService {
     private readonly clock: Clock,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
     private readonly cache: CurrentUserCache,
+    private readonly events: UserEvents,
   ) {}
 
   isLive(s: SessionRow, now = this.clock.now()): boolean {
@@ -138,26 +147,56 @@ export class SessionsService {
   }
 
   async revoke(sessionId: string, reason: string): Promise<number> {
-    const n = await this.repo.revoke({ sessionId }, reason);
+    const ids = await this.repo.revoke({ sessionId }, reason);
     this.cache.invalidateSessions([sessionId]);
-    return n;
+    return ids.length;
   }
 
   async revokeForUser(userId: string, sessionId: string, reason: string): Promise<number> {
-    const n = await this.repo.revoke({ sessionId, userId }, reason);
+    const ids = await this.repo.revoke({ sessionId, userId }, reason);
     this.cache.invalidateSessions([sessionId]);
-    return n;
+    return ids.length;
   }
 
   /** All (or all other) sessions of a user; in a caller's transaction, invalidate again after commit. */
   async revokeAll(userId: string, reason: string, opts: { except?: string; m?: EntityManager; deviceName?: string } = {}): Promise<number> {
-    const n = await this.repo.revoke(
+    return (await this.revokeAllIds(userId, reason, opts)).length;
+  }
+
+  /** As revokeAll, returning the ids of the sessions it revoked. */
+  async revokeAllIds(
+    userId: string,
+    reason: string,
+    opts: { except?: string; m?: EntityManager; deviceName?: string } = {},
+  ): Promise<string[]> {
+    const ids = await this.repo.revoke(
       { userId, exceptSessionId: opts.except, deviceName: opts.deviceName },
       reason,
       opts.m ? fromEntityManager(opts.m) : undefined,
     );
     this.cache.invalidateUsers([userId]);
-    return n;
+    return ids;
+  }
+
+  /**
+   * Every session of a user, for a security reason (an account claim, a password reset), in the
+   * caller's transaction: also records `user.sessions-revoked` for profiles, whose writes accept
+   * any valid access token. Call `afterRevokedEverywhere` once the transaction has committed.
+   */
+  async revokeEverywhere(m: EntityManager, userId: string, reason: string, requestId?: string): Promise<RevokedEverywhere> {
+    const sessionIds = await this.revokeAllIds(userId, reason, { m });
+    const event = sessionIds.length ? await this.events.sessionsRevoked(m, userId, sessionIds, requestId) : undefined;
+    return { userId, sessionIds, event };
+  }
+
+  /**
+   * After the commit: every replica forgets the sessions, and the request waits (bounded, like a
+   * sign-up) until profiles refuses their tokens too, so the revocation holds everywhere at once.
+   */
+  async afterRevokedEverywhere(done: RevokedEverywhere | undefined): Promise<void> {
+    if (!done?.sessionIds.length) return;
+    this.cache.invalidateUsers([done.userId]);
+    if (done.event) await this.events.revocationDelivered(done.event);
   }
 
   listLive(userId: string): Promise<SessionRow[]> {

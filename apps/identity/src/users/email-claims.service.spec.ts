@@ -17,7 +17,11 @@ function setup(state: { email: string; emailVerified: boolean } | null) {
     markEmailVerified: jest.fn(async () => void calls.push('verified')),
     setPasswordHash: jest.fn(async (_id: string, h: string | null) => void calls.push(`password:${h}`)),
   };
-  const sessions = { revokeAll: jest.fn(async () => (calls.push('revoke'), 3)) };
+  const revoked = { userId: 'u1', sessionIds: ['s1', 's2', 's3'], event: 'e1' };
+  const sessions = {
+    revokeEverywhere: jest.fn(async () => (calls.push('revoke'), revoked)),
+    afterRevokedEverywhere: jest.fn(async () => undefined),
+  };
   const codes = { spendAllFor: jest.fn(async () => void calls.push('codes')) };
   const cache = { invalidateUsers: jest.fn() };
   const claims = new EmailClaims(
@@ -35,13 +39,15 @@ describe('EmailClaims', () => {
     async (proof) => {
       const t = setup({ email: 'a@b.co', emailVerified: false });
       const out = await t.claims.claim(m, 'u1', proof);
-      expect(out).toEqual({ userId: 'u1', claimed: true, revokedSessions: 3 });
+      expect(out).toMatchObject({ userId: 'u1', claimed: true, revokedSessions: 3 });
       expect(t.calls[0]).toBe('lock');
       expect(t.calls).toEqual(expect.arrayContaining(['verified', 'password:null', 'revoke', 'codes']));
-      expect(t.sessions.revokeAll).toHaveBeenCalledWith('u1', CLAIM_REVOKE_REASON, { m });
+      expect(t.sessions.revokeEverywhere).toHaveBeenCalledWith(m, 'u1', CLAIM_REVOKE_REASON, undefined);
       expect(t.codes.spendAllFor).toHaveBeenCalledWith(m, 'a@b.co');
-      t.claims.afterCommit(out);
+      await t.claims.afterCommit(out);
       expect(t.cache.invalidateUsers).toHaveBeenCalledWith(['u1']);
+      // profiles is told before the claim answers
+      expect(t.sessions.afterRevokedEverywhere).toHaveBeenCalledWith(out.revoked);
     },
   );
 
@@ -58,8 +64,9 @@ describe('EmailClaims', () => {
     const out = await t.claims.claim(m, 'u1', proof);
     expect(out).toEqual({ userId: 'u1', claimed: false, revokedSessions: 0 });
     expect(t.calls).toEqual(['lock']);
-    t.claims.afterCommit(out);
+    await t.claims.afterCommit(out);
     expect(t.cache.invalidateUsers).not.toHaveBeenCalled();
+    expect(t.sessions.afterRevokedEverywhere).not.toHaveBeenCalled();
   });
 
   it('a vanished account claims nothing', async () => {

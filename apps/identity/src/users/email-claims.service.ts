@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CodesRepository } from '../email/codes.repository.js';
-import { SessionsService } from '../sessions/sessions.service.js';
+import { type RevokedEverywhere, SessionsService } from '../sessions/sessions.service.js';
 import { CurrentUserCache } from './current-user.cache.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -19,6 +19,7 @@ export interface ClaimOutcome {
   claimed: boolean;
   /** live sessions the claim revoked */
   revokedSessions: number;
+  revoked?: RevokedEverywhere;
 }
 
 export const CLAIM_REVOKE_REASON = 'email_claimed';
@@ -31,7 +32,8 @@ export const CLAIM_REVOKE_REASON = 'email_claimed';
  * - the account is marked verified;
  * - every session is revoked, in both APIs (InsForge refresh tokens die with their session, Gorb's
  *   opaque access tokens are deleted), and after commit the `sessions/current` cache and the
- *   verified-token cache forget them, here and on every replica;
+ *   verified-token cache forget them, here and on every replica; profiles, which accepts any valid
+ *   access token, is told (`user.sessions-revoked`) and refuses their writes until they expire;
  * - every outstanding code and link token of the address is spent (a pending verification, reset
  *   or sign-in code from before the claim is not honoured after it);
  * - the password is dropped, except for `verification`: verifying is how the creator of an account
@@ -52,7 +54,7 @@ export class EmailClaims {
     private readonly cache: CurrentUserCache,
   ) {}
 
-  async claim(m: EntityManager, userId: string, proof: EmailProof): Promise<ClaimOutcome> {
+  async claim(m: EntityManager, userId: string, proof: EmailProof, requestId?: string): Promise<ClaimOutcome> {
     // The row lock first: a concurrent password sign-in re-checks the hash under a share lock
     // before its session is written, so it either commits before this revocation (and is revoked
     // with the rest) or sees the dropped password and fails.
@@ -60,13 +62,18 @@ export class EmailClaims {
     if (!state || state.emailVerified) return { userId, claimed: false, revokedSessions: 0 };
     await this.users.markEmailVerified(userId, m);
     if (proof !== 'verification') await this.users.setPasswordHash(userId, null, m);
-    const revokedSessions = await this.sessions.revokeAll(userId, CLAIM_REVOKE_REASON, { m });
+    const revoked = await this.sessions.revokeEverywhere(m, userId, CLAIM_REVOKE_REASON, requestId);
     await this.codes.spendAllFor(m, state.email);
-    return { userId, claimed: true, revokedSessions };
+    return { userId, claimed: true, revokedSessions: revoked.sessionIds.length, revoked };
   }
 
-  /** After the transaction committed: every replica forgets what it cached about the account. */
-  afterCommit(outcome: ClaimOutcome | null | undefined): void {
-    if (outcome?.claimed) this.cache.invalidateUsers([outcome.userId]);
+  /**
+   * After the transaction committed: every replica forgets what it cached about the account, and
+   * profiles refuses the revoked sessions' tokens before the claim answers (bounded wait).
+   */
+  async afterCommit(outcome: ClaimOutcome | null | undefined): Promise<void> {
+    if (!outcome?.claimed) return;
+    this.cache.invalidateUsers([outcome.userId]);
+    await this.sessions.afterRevokedEverywhere(outcome.revoked);
   }
 }

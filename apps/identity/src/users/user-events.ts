@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { QUEUES } from '@app/contracts';
 import { Outbox } from '@app/core';
+import { IdentityConfig } from '../identity.config.js';
 import { ProfileHandoff } from './profile-handoff.js';
 
 /** Account lifecycle events for the profiles app, recorded in the caller's transaction. */
@@ -10,6 +11,7 @@ export class UserEvents {
   constructor(
     private readonly outbox: Outbox,
     private readonly handoff: ProfileHandoff,
+    @Inject(IdentityConfig) private readonly config: IdentityConfig,
   ) {}
 
   registered(m: EntityManager, user: { id: string; email: string }, profile: Record<string, unknown>, requestId?: string): Promise<string> {
@@ -17,6 +19,21 @@ export class UserEvents {
       userId: user.id,
       email: user.email,
       profile,
+      requestId,
+      occurredAt: new Date().toISOString(),
+    }));
+  }
+
+  /**
+   * Sessions revoked for a security reason (an account claim, a password reset): profiles refuses
+   * their still valid access tokens until those expire.
+   */
+  sessionsRevoked(m: EntityManager, userId: string, sessionIds: string[], requestId?: string): Promise<string> {
+    const tokensExpireBy = new Date(Date.now() + this.config.JWT_ACCESS_TTL_SECONDS * 1000).toISOString();
+    return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.sessions-revoked', () => ({
+      userId,
+      sessionIds,
+      tokensExpireBy,
       requestId,
       occurredAt: new Date().toISOString(),
     }));
@@ -31,6 +48,11 @@ export class UserEvents {
    * waits, bounded, until profiles has the profile, so the client's next read finds it.
    */
   async registeredDelivered(eventId: string): Promise<void> {
+    await this.handoff.deliver(eventId);
+  }
+
+  /** After the commit that recorded a `user.sessions-revoked`: relays it and waits, bounded, until profiles applied it. */
+  async revocationDelivered(eventId: string): Promise<void> {
     await this.handoff.deliver(eventId);
   }
 }

@@ -38,6 +38,10 @@ export class ProfilesInboxWorker implements OnApplicationBootstrap, OnApplicatio
       case 'user.deleted':
         await this.profiles.onUserDeleted(inbox.data);
         return 'deleted';
+      case 'user.sessions-revoked':
+        if (!Array.isArray(inbox.data.sessionIds)) throw new UnrecoverableError(`${job.name}: malformed payload (sessionIds)`);
+        await this.profiles.onSessionsRevoked(inbox.data);
+        return 'revoked';
       default:
         throw new UnrecoverableError(`unknown job ${job.name}`);
     }

@@ -78,6 +78,6 @@ export class ProfilesController {
     @Body(ProfilePatchPipe) patch: ProfilePatch,
     @ReqMeta() meta: RequestMeta,
   ): Promise<ProfileResponse> {
-    return toProfileResponse(await this.profiles.update(user.userId, patch, meta.requestId));
+    return toProfileResponse(await this.profiles.update(user.userId, patch, meta.requestId, user.sessionId));
   }
 }

@@ -104,6 +104,23 @@ export class ProfilesRepository {
     return toStored(rows[0]);
   }
 
+  /** Remembers revoked sessions until their tokens expire, and forgets those whose tokens have. */
+  async revokeSessions(m: EntityManager, userId: string, sessionIds: string[], expiresAt: Date): Promise<void> {
+    await m.query(`DELETE FROM profiles.revoked_sessions WHERE expires_at < now()`);
+    await m.query(
+      `INSERT INTO profiles.revoked_sessions (session_id, user_id, expires_at) SELECT unnest($1::uuid[]), $2, $3
+       ON CONFLICT (session_id) DO UPDATE SET expires_at = GREATEST(profiles.revoked_sessions.expires_at, EXCLUDED.expires_at)`,
+      [sessionIds, userId, expiresAt],
+    );
+  }
+
+  async isSessionRevoked(m: EntityManager, sessionId: string): Promise<boolean> {
+    const rows: unknown[] = await m.query(`SELECT 1 FROM profiles.revoked_sessions WHERE session_id = $1 AND expires_at > now()`, [
+      sessionId,
+    ]);
+    return rows.length > 0;
+  }
+
   /** Deletes the profile and remembers the user, so that a late registration cannot bring it back. */
   async deleteForever(m: EntityManager, userId: string): Promise<void> {
     await m.query(`INSERT INTO profiles.deleted_users (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, [userId]);

@@ -16,6 +16,7 @@ const meta = { occurredAt: '2026-01-01T00:00:00.000Z' };
 function fakeRepo() {
   let rows = new Map<string, StoredProfile>();
   let deleted = new Set<string>();
+  const revokedSessions = new Map<string, Date>();
   const pendingKeys = new Map<string, Set<string>>();
   const m = {} as EntityManager;
   const repo = {
@@ -50,6 +51,10 @@ function fakeRepo() {
       if (keys) for (const k of ownerKeys) keys.add(k);
       return row;
     }),
+    revokeSessions: jest.fn(async (_m: unknown, _userId: string, ids: string[], until: Date) => {
+      for (const id of ids) revokedSessions.set(id, until);
+    }),
+    isSessionRevoked: jest.fn(async (_m: unknown, id: string) => (revokedSessions.get(id)?.getTime() ?? 0) > Date.now()),
     findPending: jest.fn(async (_m: unknown, id: string) => {
       const keys = pendingKeys.get(id);
       return keys ? { ...rows.get(id)!, ownerKeys: [...keys] } : null;
@@ -200,6 +205,27 @@ describe('ProfilesService', () => {
     it('stores {} when the event carries no usable profile', async () => {
       await profiles.onUserRegistered({ ...meta, userId: ADA, email: 'a@b.co', profile: null as never });
       expect(repo.rows.get(ADA)!.profile).toEqual({});
+    });
+  });
+
+  describe('onSessionsRevoked', () => {
+    const S1 = '11111111-1111-4111-8111-111111111111';
+    const S2 = '22222222-2222-4222-8222-222222222222';
+    const later = () => new Date(Date.now() + 60_000).toISOString();
+
+    it('a revoked session writes nothing (401, as for an invalid token); another session of the user still does', async () => {
+      await profiles.onUserRegistered({ ...meta, userId: ADA, email: 'a@b.co', profile: { name: 'Ada' } });
+      await profiles.onSessionsRevoked({ ...meta, userId: ADA, sessionIds: [S1], tokensExpireBy: later() });
+      const e = await apiError(profiles.update(ADA, { name: 'stranger' }, 'r', S1));
+      expect([e.getStatus(), e.code, e.message]).toEqual([401, 'AUTH_UNAUTHORIZED', 'Invalid token']);
+      expect(repo.rows.get(ADA)!.profile).toEqual({ name: 'Ada' });
+      expect((await profiles.update(ADA, { name: 'owner' }, 'r', S2)).profile).toEqual({ name: 'owner' });
+    });
+
+    it('ignores ids that are not UUIDs and revocations whose tokens have expired anyway', async () => {
+      await profiles.onSessionsRevoked({ ...meta, userId: ADA, sessionIds: ['nope'], tokensExpireBy: later() });
+      await profiles.onSessionsRevoked({ ...meta, userId: ADA, sessionIds: [S1], tokensExpireBy: new Date(Date.now() - 1).toISOString() });
+      expect(repo.revokeSessions).not.toHaveBeenCalled();
     });
   });
 

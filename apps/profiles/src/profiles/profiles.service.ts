@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { UserDeletedEvent, UserRegisteredEvent } from '@app/contracts';
+import type { SessionsRevokedEvent, UserDeletedEvent, UserRegisteredEvent } from '@app/contracts';
 import { checkSize, isPlainObject, mergeProfile, mergeSignUpFields, type ProfilePatch } from './profile-rules.js';
 import { ProfileEvents } from './profile-events.js';
 import { ProfilesRepository, type StoredProfile } from './profiles.repository.js';
-import { userNotFound } from './profiles.errors.js';
+import { revokedSession, userNotFound } from './profiles.errors.js';
+import { isUuid } from './user-id.js';
 
 export type RegisteredOutcome = 'created' | 'merged' | 'exists' | 'deleted';
 
@@ -28,9 +29,11 @@ export class ProfilesService {
    * `profile.updated` in the same transaction. A user whose `user.registered` has not arrived yet gets
    * the profile created here; a deleted user gets 404.
    */
-  async update(userId: string, patch: ProfilePatch, requestId?: string): Promise<StoredProfile> {
+  async update(userId: string, patch: ProfilePatch, requestId?: string, sessionId?: string): Promise<StoredProfile> {
     const saved = await this.repo.transaction(async (m) => {
       await this.repo.lockUser(m, userId);
+      // Under the user's lock, so a revocation applied a moment ago is seen.
+      if (sessionId && (await this.repo.isSessionRevoked(m, sessionId))) throw revokedSession();
       const current = await this.repo.find(userId, m);
       if (!current && (await this.repo.isDeleted(m, userId))) throw userNotFound();
       const next = mergeProfile(current?.profile ?? {}, patch);
@@ -67,6 +70,21 @@ export class ProfilesService {
     if (outcome === 'merged') this.events.flush();
     this.logger.log({ userId: event.userId, outcome, requestId: event.requestId }, 'user.registered');
     return outcome;
+  }
+
+  /**
+   * Idempotent: sessions identity revoked for a security reason write nothing from now on, until
+   * their access tokens would have expired anyway.
+   */
+  async onSessionsRevoked(event: SessionsRevokedEvent): Promise<void> {
+    const sessionIds = event.sessionIds.filter(isUuid);
+    const until = new Date(event.tokensExpireBy);
+    if (!sessionIds.length || !(until.getTime() > Date.now())) return;
+    await this.repo.transaction(async (m) => {
+      await this.repo.lockUser(m, event.userId);
+      await this.repo.revokeSessions(m, event.userId, sessionIds, until);
+    });
+    this.logger.log({ userId: event.userId, sessions: sessionIds.length, requestId: event.requestId }, 'user.sessions-revoked');
   }
 
   /** Idempotent: deletes the profile and remembers the user so nothing recreates it. */
