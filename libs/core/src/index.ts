@@ -21,3 +21,5 @@ export * from './rate-limit/rate-limits.js';
 export * from './openapi/openapi.js';
 export * from './database/sql.js';
 export * from './http/input-rules.js';
+export * from './errors/dependency-errors.js';
+export * from './health/lifecycle.js';

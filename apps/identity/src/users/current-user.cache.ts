@@ -72,7 +72,8 @@ export class CurrentUserCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.sub = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: true });
+    // Subscribing waits for Redis (offline queue) instead of timing out and never resubscribing.
+    this.sub = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: true, commandTimeout: undefined });
     this.sub.on('error', () => undefined);
     this.sub.on('message', (_channel: string, raw: string) => {
       try {

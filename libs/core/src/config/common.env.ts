@@ -69,6 +69,12 @@ export class BaseEnv {
 
   /** where the API and management servers listen; `::` is IPv4 and IPv6 on one socket */
   @IsString() @IsNotEmpty() HOST = '::';
+
+  /**
+   * On SIGTERM, how long readiness answers 503 while requests are still served, so load balancers
+   * stop sending before the listener closes (Kubernetes takes a probe period or two to notice).
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) SHUTDOWN_DRAIN_MS = 5000;
 }
 
 export function WithDatabase<B extends Constructor>(Base: B) {
@@ -79,6 +85,12 @@ export function WithDatabase<B extends Constructor>(Base: B) {
     @IsString() DB_PASSWORD = 'auth';
     @IsString() @IsNotEmpty() DB_NAME = 'auth';
     @Type(() => Number) @IsInt() @Min(1) @Max(200) DB_POOL_SIZE = 10;
+    /** opening a connection, and waiting for a free one when the pool is full; then 503 */
+    @Type(() => Number) @IsInt() @Min(100) @Max(120_000) DB_CONNECT_TIMEOUT_MS = 3000;
+    /** PostgreSQL cancels a statement running longer (statement_timeout); then 503 */
+    @Type(() => Number) @IsInt() @Min(100) @Max(600_000) DB_STATEMENT_TIMEOUT_MS = 5000;
+    /** PostgreSQL ends a session idle inside a transaction this long (idle_in_transaction_session_timeout) */
+    @Type(() => Number) @IsInt() @Min(100) @Max(600_000) DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
   }
   return DatabaseEnv;
 }
@@ -89,6 +101,10 @@ export function WithRedis<B extends Constructor>(Base: B) {
     @Type(() => Number) @IsInt() @Min(1) @Max(65535) REDIS_PORT = 6379;
     @IsOptional() @IsString() REDIS_PASSWORD?: string;
     @Type(() => Number) @IsInt() @Min(0) @Max(15) REDIS_DB = 0;
+    /** giving up on one connection attempt (the client keeps retrying in the background) */
+    @Type(() => Number) @IsInt() @Min(100) @Max(120_000) REDIS_CONNECT_TIMEOUT_MS = 5000;
+    /** a request-path command (rate limit, marker, health) that takes longer fails; BullMQ's blocking reads are exempt */
+    @Type(() => Number) @IsInt() @Min(50) @Max(60_000) REDIS_COMMAND_TIMEOUT_MS = 1000;
   }
   return RedisEnv;
 }
@@ -116,12 +132,17 @@ export interface DatabaseConfig {
   DB_PASSWORD: string;
   DB_NAME: string;
   DB_POOL_SIZE: number;
+  DB_CONNECT_TIMEOUT_MS: number;
+  DB_STATEMENT_TIMEOUT_MS: number;
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: number;
 }
 export interface RedisConfig {
   REDIS_HOST: string;
   REDIS_PORT: number;
   REDIS_PASSWORD?: string;
   REDIS_DB: number;
+  REDIS_CONNECT_TIMEOUT_MS: number;
+  REDIS_COMMAND_TIMEOUT_MS: number;
 }
 export interface HttpConfig {
   PUBLIC_BASE_URL: string;

@@ -30,7 +30,27 @@ export function dataSourceOptions(c: DatabaseConfig, o: SchemaOptions): DataSour
     // migrator roles may not CREATE EXTENSION, so TypeORM's attempt would only warn at every boot.
     installExtensions: false,
     logging: ['error', 'warn'],
-    extra: { max: c.DB_POOL_SIZE, application_name: o.app, connectionTimeoutMillis: 5000 },
+    extra: poolOptions(c, o.app),
+  };
+}
+
+/**
+ * node-postgres pool settings: every wait is bounded, so a database that is away, full or stalled
+ * turns into a quick 503 (see the error filter) instead of requests piling up.
+ * - connectionTimeoutMillis bounds both opening a connection and waiting for a free pooled one;
+ * - statement_timeout and idle_in_transaction_session_timeout are enforced by PostgreSQL itself,
+ *   so a statement stuck behind a lock is cancelled and a forgotten transaction releases its locks;
+ * - TCP keep-alive notices a peer that vanished without closing (a failover, a dead host).
+ */
+export function poolOptions(c: DatabaseConfig, app: string) {
+  return {
+    max: c.DB_POOL_SIZE,
+    application_name: app,
+    connectionTimeoutMillis: c.DB_CONNECT_TIMEOUT_MS,
+    statement_timeout: c.DB_STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: c.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   };
 }
 
@@ -48,7 +68,9 @@ export function databaseModule(c: DatabaseConfig, o: SchemaOptions): DynamicModu
  * so two migrators (a Job and a developer) never interleave.
  */
 export async function runMigrations(c: DatabaseConfig, o: SchemaOptions, log: (m: string) => void = console.log): Promise<void> {
-  const ds = new DataSource({ ...dataSourceOptions(c, o), migrationsTransactionMode: 'each' });
+  const options = dataSourceOptions(c, o);
+  // A migration may rewrite a big table and waits for the advisory lock: no statement deadline.
+  const ds = new DataSource({ ...options, extra: { ...options.extra, statement_timeout: 0 }, migrationsTransactionMode: 'each' });
   await ds.initialize();
   const runner = ds.createQueryRunner();
   try {

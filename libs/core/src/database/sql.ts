@@ -30,9 +30,20 @@ export class Sql implements Queryable {
     return (await this.pool.query({ name, text, values })).rows as T[];
   }
 
-  /** BEGIN … COMMIT on one pooled connection; ROLLBACK and rethrow on any error. */
+  /**
+   * BEGIN … COMMIT on one pooled connection; ROLLBACK and rethrow on any error.
+   * While checked out, a connection's 'error' event goes to the client, not to the pool: without a
+   * listener a connection lost mid-transaction (a failover, pg_terminate_backend) would be an
+   * unhandled 'error' event and kill the process. Here it fails this transaction only, and the
+   * broken connection is destroyed instead of going back to the pool.
+   */
   async transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     const client: PoolClient = await this.pool.connect();
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+    };
+    client.on('error', onError);
     const q: Queryable = { query: async (name, text, values = []) => (await client.query({ name, text, values })).rows };
     try {
       await client.query('BEGIN');
@@ -40,10 +51,12 @@ export class Sql implements Queryable {
       await client.query('COMMIT');
       return out;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!lost) await client.query('ROLLBACK').catch((e: Error) => (lost = e));
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      // A connection that failed (or whose ROLLBACK failed) is discarded, never reused.
+      client.release(lost ?? undefined);
     }
   }
 }

@@ -1,6 +1,8 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { BodyError } from '../http/json-body.js';
 import { ApiError } from './api-error.js';
+import { isDependencyUnavailable } from './dependency-errors.js';
 import { errorStyleFor, gorbBody, insforgeBody, toErrorView } from './error.filter.js';
 
 describe('toErrorView', () => {
@@ -55,5 +57,44 @@ describe('toErrorView', () => {
     expect(gorbBody(toErrorView(new ApiError(403, 'FORBIDDEN', 'Invalid credentials'), '/v1/login'))).toEqual({
       message: 'Invalid credentials',
     });
+  });
+});
+
+describe('dependency outages become 503 with Retry-After, never 500', () => {
+  const pg = (code: string, message = 'x') => Object.assign(new Error(message), { code, severity: 'FATAL' });
+  const outages: [string, unknown][] = [
+    ['a restarted server (pg)', new Error('Connection terminated unexpectedly')],
+    ['a connect timeout (pg)', new Error('Connection terminated due to connection timeout')],
+    ['a full pool (pg-pool acquire timeout)', new Error('timeout exceeded when trying to connect')],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a reset connection', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    ['pg_terminate_backend (57P01)', pg('57P01', 'terminating connection due to administrator command')],
+    ['a server starting up (57P03)', pg('57P03', 'the database system is starting up')],
+    ['max_connections reached (53300)', pg('53300', 'sorry, too many clients already')],
+    ['statement_timeout (57014)', pg('57014', 'canceling statement due to statement timeout')],
+    ['idle_in_transaction_session_timeout (25P03)', pg('25P03')],
+    ['a connection exception class 08', pg('08006')],
+    ['a broken client reused', new Error('Client has encountered a connection error and is not queryable')],
+    ['TypeORM wrapping a driver error', new QueryFailedError('SELECT 1', [], pg('57014', 'canceling statement due to statement timeout'))],
+    ['a wrapped cause', new Error('outer', { cause: pg('57P01') })],
+    ['an AggregateError of refused addresses', new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })])],
+    ['Redis away (offline queue off)', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
+    ['a Redis command timeout', new Error('Command timed out')],
+    ['an explicit 503', new ServiceUnavailableException()],
+  ];
+  it.each(outages)('%s', (_what, err) => {
+    const v = toErrorView(err, '/api/auth/refresh');
+    expect(v.status).toBe(503);
+    expect(v.code).toBe('SERVICE_UNAVAILABLE');
+    expect(Number(v.headers['Retry-After'])).toBeGreaterThan(0);
+    expect(insforgeBody(v)).toEqual({ error: 'SERVICE_UNAVAILABLE', message: expect.any(String), statusCode: 503 });
+    expect(gorbBody(toErrorView(err, '/v1/login'))).toEqual({ message: expect.any(String) });
+  });
+
+  it('keeps statement errors that are bugs or bad data as 500', () => {
+    for (const err of [pg('23505', 'duplicate key'), pg('42P01', 'relation does not exist'), pg('22P02'), new Error('Connection')]) {
+      expect(isDependencyUnavailable(err)).toBe(false);
+      expect(toErrorView(err, '/').status).toBe(500);
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GorbErrorBody, InsforgeErrorBody } from '@app/contracts';
 import { BodyError } from '../http/json-body.js';
 import { ApiError } from './api-error.js';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './dependency-errors.js';
 
 /** What the client is told: status, a stable code, a message safe to show, and extra headers. */
 export interface ErrorView {
@@ -39,8 +40,10 @@ export function toErrorView(exception: unknown, url: string): ErrorView {
     };
     return withRetryAfter(view);
   }
+  if (isDependencyUnavailable(exception)) return unavailable();
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
+    if (status === 503) return unavailable();
     if (status >= 500) return internal();
     if (status === 404 || status === 405) {
       return { status: 404, code: 'NOT_FOUND', message: `Endpoint ${url} not found`, headers: {} };
@@ -71,6 +74,16 @@ const STATUS_MESSAGES: Record<number, string> = {
   413: 'Request body is too large',
   415: 'Unsupported content type: send application/json',
 };
+
+/** PostgreSQL or Redis away, full or too slow: the client may retry shortly; nothing is broken. */
+export function unavailable(): ErrorView {
+  return {
+    status: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'Service temporarily unavailable, please retry shortly.',
+    headers: { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+  };
+}
 
 function internal(): ErrorView {
   return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', headers: {} };
@@ -122,7 +135,10 @@ export class ApiErrorFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const url = req?.url ?? '/';
     const view = toErrorView(exception, url);
-    if (view.status >= 500) {
+    if (view.status === 503) {
+      // Expected during an outage and possibly thousands a second: one line, no stack.
+      this.logger.warn({ reqId: req?.id, url, err: (exception as Error)?.message }, 'dependency unavailable');
+    } else if (view.status >= 500) {
       this.logger.error({ err: exception, reqId: req?.id, url }, 'unhandled error');
     }
     if (reply.sent) return;

@@ -4,8 +4,30 @@ import type { RedisConfig } from '../config/common.env.js';
 
 export const REDIS = Symbol('REDIS');
 
+/** Connection settings every Redis client of ours shares (BullMQ's included). */
 export function redisOptions(c: RedisConfig): RedisOptions {
-  return { host: c.REDIS_HOST, port: c.REDIS_PORT, password: c.REDIS_PASSWORD || undefined, db: c.REDIS_DB };
+  return {
+    host: c.REDIS_HOST,
+    port: c.REDIS_PORT,
+    password: c.REDIS_PASSWORD || undefined,
+    db: c.REDIS_DB,
+    connectTimeout: c.REDIS_CONNECT_TIMEOUT_MS,
+  };
+}
+
+/**
+ * The request-path client: commands fail at once while Redis is away (no offline queue) and after
+ * REDIS_COMMAND_TIMEOUT_MS when it stalls, so requests degrade instead of hanging; it reconnects
+ * by itself every 200 ms to 2 s. (BullMQ's clients cannot have a command timeout: they block.)
+ */
+export function requestPathRedisOptions(c: RedisConfig): RedisOptions {
+  return {
+    ...redisOptions(c),
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: c.REDIS_COMMAND_TIMEOUT_MS,
+    retryStrategy: (n) => Math.min(n * 200, 2000),
+  };
 }
 
 @Injectable()
@@ -16,11 +38,7 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-/**
- * A shared ioredis client for request-path work (rate limits, health, markers). Commands fail at
- * once while Redis is away (no offline queue), so requests degrade instead of hanging; the client
- * reconnects by itself.
- */
+/** A shared ioredis client for request-path work (rate limits, health, markers, pub/sub). */
 @Global()
 @Module({})
 export class RedisModule {
@@ -32,12 +50,7 @@ export class RedisModule {
           provide: REDIS,
           useFactory: () => {
             const logger = new Logger('Redis');
-            const client = new Redis({
-              ...redisOptions(config),
-              enableOfflineQueue: false,
-              maxRetriesPerRequest: 1,
-              retryStrategy: (n) => Math.min(n * 200, 2000),
-            });
+            const client = new Redis(requestPathRedisOptions(config));
             let down = false;
             client.on('error', (err) => {
               if (!down) logger.warn(`redis unavailable: ${err.message}`);
