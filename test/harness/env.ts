@@ -28,6 +28,8 @@ export const PORTS = {
   imageIdentityManagement: 13251 + OFFSET,
   imageProfilesManagement: 13252 + OFFSET,
   imageMailerManagement: 13253 + OFFSET,
+  /** the fault tests' own PostgreSQL cluster (test/harness/pg-cluster.ts) */
+  faultPg: 15447 + OFFSET,
 } as const;
 
 /** Where an app's (or the second mailer's) health and metrics are served. */
@@ -93,6 +95,7 @@ export function stackEnv(): Record<string, string> {
     MAIL_PRODUCT_URL: 'https://app.auth.test/',
     MAILER_LOCK_MS: '3000',
     MAILER_STALLED_INTERVAL_MS: '1000',
+    SHUTDOWN_DRAIN_MS: '1000',
     PASSWORD_ARGON2_MEMORY_KIB: '19456',
     JWT_KEY_ROTATION_CHECK_SECONDS: '1',
     // A sign-up waits this long at most for profiles to have the profile (read your writes). The

@@ -48,6 +48,10 @@ export class MailerConfig extends WithRedis(BaseEnv) {
   @IsOptional() @IsString() SMTP_USER?: string;
   @IsOptional() @IsString() SMTP_PASSWORD?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(100) SMTP_POOL_SIZE = 5;
+  /** bounded waits on the SMTP server: TCP connect, its greeting, and silence on an open socket */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000) SMTP_CONNECTION_TIMEOUT_MS = 10_000;
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000) SMTP_GREETING_TIMEOUT_MS = 10_000;
+  @Type(() => Number) @IsInt() @Min(100) @Max(600_000) SMTP_SOCKET_TIMEOUT_MS = 30_000;
   @IsString() @IsNotEmpty() MAIL_OUTBOX_DIR = '.data/outbox';
   @IsOptional() @IsString() MAIL_TEMPLATES_DIR?: string;
 

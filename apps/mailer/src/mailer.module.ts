@@ -17,7 +17,7 @@ export class MailerModule {
         RedisModule.forRoot(config),
         queueRootModule(config),
         queuesModule(QUEUES.EMAIL),
-        HealthModule.forRoot({ database: false }),
+        HealthModule.forRoot({ database: false, redisRequired: true }),
       ],
       providers: [{ provide: MailerConfig, useValue: config }, MailTransport, DeliveryMarkers, MailerMetrics, SendEmailWorker],
     };

@@ -1,18 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicAuthConfig } from '@app/contracts';
+import { isDependencyUnavailable } from '@app/core';
 import type { AuthConfig } from './auth-config.entity.js';
 import { AuthConfigRepository } from './auth-config.repository.js';
 
 @Injectable()
 export class AuthConfigService {
+  private lastPublic?: PublicAuthConfig;
+
   constructor(private readonly repo: AuthConfigRepository) {}
 
   get(): Promise<AuthConfig> {
     return this.repo.get();
   }
 
+  /**
+   * Read fresh each time; while PostgreSQL is unavailable the last answer is served instead of a
+   * 503 (it is public and changes rarely, and sign-up itself still reads the live settings).
+   */
   async publicConfig(): Promise<PublicAuthConfig> {
-    return toPublicConfig(await this.repo.get());
+    try {
+      this.lastPublic = toPublicConfig(await this.repo.get());
+      return this.lastPublic;
+    } catch (err) {
+      if (this.lastPublic && isDependencyUnavailable(err)) return this.lastPublic;
+      throw err;
+    }
   }
 }
 

@@ -32,10 +32,13 @@ export class MailTransport {
         port: config.SMTP_PORT,
         secure: config.SMTP_SECURE,
         auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
-        connectionTimeout: 10_000,
-        greetingTimeout: 10_000,
-        socketTimeout: 30_000,
+        connectionTimeout: config.SMTP_CONNECTION_TIMEOUT_MS,
+        greetingTimeout: config.SMTP_GREETING_TIMEOUT_MS,
+        socketTimeout: config.SMTP_SOCKET_TIMEOUT_MS,
       });
+      // A pooled connection that fails while idle must not become an unhandled 'error' event: the
+      // job that needed it fails and BullMQ retries it.
+      this.smtp.on('error', (err: Error) => this.logger.warn(`smtp transport: ${err.message}`));
     } else {
       this.files = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     }

@@ -2,10 +2,17 @@ import { type DynamicModule, HttpException, Inject, Injectable, Module } from '@
 import { HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
+import { lifecycle } from './lifecycle.js';
 
 const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
 interface HealthOptions {
   database: boolean;
+  /**
+   * Whether the app can serve nothing without Redis (the mailer: its work comes from a queue).
+   * identity and profiles serve without it (in-memory rate limits, the outbox holds jobs), so a
+   * Redis blip must not make every pod unready: Redis is then reported, not required.
+   */
+  redisRequired?: boolean;
 }
 
 /** A health report as the management server sends it: terminus' report, 200 or 503. */
@@ -15,8 +22,10 @@ export interface HealthReport {
 }
 
 /**
- * `/health/live`: the process answers (never checks dependencies, so a Redis outage does not get
- * pods restarted). `/health/ready`: PostgreSQL (when the app has one) and Redis answer within 1 s.
+ * `/health/live`: the process answers (never checks dependencies, so an outage does not get pods
+ * restarted). `/health/ready`: whether the app can serve its traffic now: not shutting down,
+ * PostgreSQL answering within 1 s (identity, profiles), Redis too where the app needs it (mailer);
+ * elsewhere Redis is reported under `info` without failing readiness.
  * Served by the management server (management-server.ts), never on the API port.
  */
 @Injectable()
@@ -34,17 +43,27 @@ export class HealthChecks {
   }
 
   ready(): Promise<HealthReport> {
+    const redisUp = async () => {
+      if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
+    };
     const checks = [
-      () =>
-        this.indicators
-          .check('redis')
-          .attempt(async () => {
-            if ((await this.redis.ping()) !== 'PONG') throw new Error('unexpected PING reply');
-          })
-          .withTimeout(1000),
+      async () => {
+        const shutdown = this.indicators.check('shutdown');
+        return lifecycle.draining ? shutdown.down({ draining: true }) : shutdown.up();
+      },
+      this.options.redisRequired
+        ? () => this.indicators.check('redis').attempt(redisUp).withTimeout(1000)
+        : async () => {
+            const redis = this.indicators.check('redis');
+            const reachable = await withDeadline(redisUp(), 1000).then(
+              () => true,
+              () => false,
+            );
+            return reachable ? redis.up() : redis.up({ reachable: false, degraded: 'in-memory rate limits; jobs wait in the outbox' });
+          },
     ];
     if (this.options.database) checks.push(() => this.db.pingCheck('database').withTimeout(1000) as never);
-    return this.report(() => this.health.check(checks));
+    return this.report(() => this.health.check(checks as never));
   }
 
   /** A failed check is a 503 with terminus' report of what is down, not an API error body. */
@@ -56,6 +75,13 @@ export class HealthChecks {
       throw e;
     }
   }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, reject) => (t = setTimeout(() => reject(new Error('timeout')), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
 }
 
 @Module({})

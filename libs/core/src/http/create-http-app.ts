@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { ApiErrorFilter } from '../errors/error.filter.js';
 import type { HttpConfig } from '../config/common.env.js';
+import { lifecycle } from '../health/lifecycle.js';
 import { isNoIpv6 } from '../health/management-server.js';
 import { httpMetricsHook } from '../metrics/metrics.js';
 import { frameworkError, rejectForbiddenInput } from './input-rules.js';
@@ -13,7 +14,7 @@ import { requestIdOf } from './request-id.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 import { createValidationPipe } from './validation.js';
 
-/** How long a graceful shutdown may take before the process exits anyway (k8s waits 30-60 s). */
+/** How long closing may take (after the drain window) before the process exits anyway. */
 export const SHUTDOWN_DEADLINE_MS = 25_000;
 
 /**
@@ -31,6 +32,38 @@ export function exitIfShutdownHangs(): void {
   }
 }
 
+/**
+ * Graceful shutdown of an app with an API. On SIGTERM (a rollout, `kill`): readiness turns 503 at
+ * once while requests are still served for `drainMs`, so load balancers stop sending; then the
+ * listeners close (no new connections), requests in flight finish, workers finish their jobs in
+ * hand, pools close. SIGINT (Ctrl-C) skips the drain window. Closing can hang while Redis is away
+ * (jobs in hand, queues), so after SHUTDOWN_DEADLINE_MS more the process exits anyway.
+ */
+function shutdownGracefully(app: NestFastifyApplication, drainMs: number): void {
+  let started = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (started) return;
+    started = true;
+    lifecycle.draining = true;
+    const wait = signal === 'SIGTERM' ? drainMs : 0;
+    setTimeout(() => {
+      process.stderr.write(`shutdown did not finish within ${wait + SHUTDOWN_DEADLINE_MS} ms; exiting\n`);
+      process.exit(1);
+    }, wait + SHUTDOWN_DEADLINE_MS).unref();
+    setTimeout(() => {
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`shutdown failed: ${(err as Error)?.message ?? String(err)}\n`);
+          process.exit(1);
+        },
+      );
+    }, wait);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
 export function parseOrigins(list: string): string[] {
   return list
     .split(',')
@@ -44,7 +77,7 @@ export function parseOrigins(list: string): string[] {
  */
 export async function createHttpApp(
   module: unknown,
-  config: Pick<HttpConfig, 'BODY_LIMIT_BYTES' | 'TRUSTED_PROXIES' | 'CORS_ORIGINS'>,
+  config: Pick<HttpConfig, 'BODY_LIMIT_BYTES' | 'TRUSTED_PROXIES' | 'CORS_ORIGINS'> & { SHUTDOWN_DRAIN_MS?: number },
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -60,8 +93,7 @@ export async function createHttpApp(
   app.flushLogs();
   app.useGlobalFilters(new ApiErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
-  exitIfShutdownHangs();
+  shutdownGracefully(app, config.SHUTDOWN_DRAIN_MS ?? 0);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
