@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm run up`: the whole platform on one base URL. Ensures PostgreSQL and Redis, runs each app's
 # migrations, builds, starts identity, profiles, mailer and the gateway, and stops them on Ctrl-C.
+# Each process runs under scripts/supervise.sh: one that exits is restarted (with backoff and a
+# loud line), the rest keep serving.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -11,7 +13,7 @@ bash scripts/ensure-services.sh
 # read and write their own tables: scripts/provision-db.sql).
 bash scripts/migrate.sh
 
-LOGS="$ROOT/.data/logs"
+export LOGS="$ROOT/.data/logs"
 mkdir -p "$LOGS"
 pids=()
 stop() {
@@ -23,8 +25,7 @@ stop() {
 trap stop INT TERM EXIT
 
 start() { # name, command...
-  local name=$1; shift
-  "$@" > >(tee -a "$LOGS/$name.log" | sed -u "s/^/[$name] /") 2>&1 &
+  bash scripts/supervise.sh "$@" &
   pids+=($!)
 }
 start identity env DB_USER=identity_app DB_PASSWORD="${IDENTITY_DB_PASSWORD:-identity_app}" node dist/apps/identity/main.js
@@ -41,5 +42,4 @@ if node scripts/wait-ready.mjs --timeout=90 "http://127.0.0.1:${IDENTITY_MANAGEM
   echo "auth platform ready at $BASE   (logs: .data/logs; without SMTP_HOST mail lands in ${MAIL_OUTBOX_DIR:-.data/outbox})"
   echo "try: curl $BASE/api/auth/public-config      stop: Ctrl-C"
 fi
-wait -n "${pids[@]}" || true
-echo "a process exited; stopping the rest"
+wait "${pids[@]}" || true
