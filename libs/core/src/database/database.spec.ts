@@ -1,7 +1,7 @@
 import { BaseEnv, WithDatabase, WithRedis } from '../config/common.env.js';
 import { configProblems } from '../config/load-config.js';
 import { requestPathRedisOptions, redisOptions } from '../redis/redis.module.js';
-import { poolOptions } from './database.js';
+import { GuardedPgClient, poolOptions } from './database.js';
 
 class Env extends WithRedis(WithDatabase(BaseEnv)) {}
 
@@ -17,6 +17,7 @@ describe('bounded waits on the data stores', () => {
       idle_in_transaction_session_timeout: 10_000,
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+      Client: GuardedPgClient,
     });
   });
 
@@ -55,5 +56,12 @@ describe('bounded waits on the data stores', () => {
     expect(requestPathRedisOptions(config)).toMatchObject({ connectTimeout: 900, commandTimeout: 300, enableOfflineQueue: false });
     const { config: defaults } = configProblems(Env, {});
     expect(requestPathRedisOptions(defaults)).toMatchObject({ connectTimeout: 5000, commandTimeout: 1000 });
+  });
+});
+
+describe('GuardedPgClient', () => {
+  it('survives an error event emitted while no borrower listens (the pool detaches its own listener on checkout)', () => {
+    const client = new GuardedPgClient({ host: '127.0.0.1' });
+    expect(() => client.emit('error', new Error('terminating connection due to administrator command'))).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 import { type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Client, type ClientConfig } from 'pg';
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 import type { DatabaseConfig } from '../config/common.env.js';
 
@@ -35,6 +36,21 @@ export function dataSourceOptions(c: DatabaseConfig, o: SchemaOptions): DataSour
 }
 
 /**
+ * A node-postgres client that always has an 'error' listener. While a client is checked out (a
+ * transaction, a query runner), node-postgres emits connection errors (a restart, a failover,
+ * pg_terminate_backend) on the client itself, and pg-pool's own listener is detached: with no
+ * listener of the borrower's at that moment, the 'error' event is unhandled and kills the process.
+ * The error also fails the query in flight and marks the client unusable, so the request fails
+ * (503) and the pool discards the client on release; this listener only keeps the process alive.
+ */
+export class GuardedPgClient extends Client {
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    this.on('error', () => undefined);
+  }
+}
+
+/**
  * node-postgres pool settings: every wait is bounded, so a database that is away, full or stalled
  * turns into a quick 503 (see the error filter) instead of requests piling up.
  * - connectionTimeoutMillis bounds both opening a connection and waiting for a free pooled one;
@@ -51,6 +67,7 @@ export function poolOptions(c: DatabaseConfig, app: string) {
     idle_in_transaction_session_timeout: c.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    Client: GuardedPgClient,
   };
 }
 

@@ -20,6 +20,13 @@ const PG_CODES = new Set([
 /** Socket errors of a TCP peer that went away or never answered. */
 const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'EAI_AGAIN']);
 
+/**
+ * Error classes that carry no code: ioredis giving up, and TypeORM refusing a query on a query
+ * runner that released itself because its connection failed mid-transaction (the transaction
+ * died with the connection, so nothing was committed).
+ */
+const NAMES = new Set(['MaxRetriesPerRequestError', 'QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 /** Messages of node-postgres, pg-pool and ioredis that carry no code. */
 const MESSAGES = [
   /^Connection terminated/, // pg: the server closed the socket (restart, terminate) or connect timeout
@@ -41,7 +48,7 @@ function one(err: unknown): boolean {
     if (PG_CODES.has(e.code) || NET_CODES.has(e.code)) return true;
     if (/^[0-9A-Z]{5}$/.test(e.code) && PG_CLASSES.some((c) => (e.code as string).startsWith(c))) return true;
   }
-  if (e.name === 'MaxRetriesPerRequestError') return true;
+  if (typeof e.name === 'string' && NAMES.has(e.name)) return true;
   return typeof e.message === 'string' && MESSAGES.some((m) => m.test(e.message as string));
 }
 

@@ -1,5 +1,5 @@
 import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { BodyError } from '../http/json-body.js';
 import { ApiError } from './api-error.js';
 import { isDependencyUnavailable } from './dependency-errors.js';
@@ -81,6 +81,8 @@ describe('dependency outages become 503 with Retry-After, never 500', () => {
     ['Redis away (offline queue off)', new Error("Stream isn't writeable and enableOfflineQueue options is false")],
     ['a Redis command timeout', new Error('Command timed out')],
     ['an explicit 503', new ServiceUnavailableException()],
+    ['a TypeORM transaction whose connection died', new QueryRunnerAlreadyReleasedError()],
+    ['a TypeORM manager whose connection died', new QueryRunnerProviderAlreadyReleasedError()],
   ];
   it.each(outages)('%s', (_what, err) => {
     const v = toErrorView(err, '/api/auth/refresh');
