@@ -118,7 +118,11 @@ export async function stopAll(): Promise<void> {
 
 /** The test Redis: our own instance on its own port, so tests can stop and restart it. */
 export const redis = {
-  start(): void {
+  /**
+   * `durable`: an append-only file synced on every write, as a production Redis behind BullMQ
+   * should run, so a Redis killed with SIGKILL comes back with its queued jobs.
+   */
+  start(opts: { durable?: boolean } = {}): void {
     mkdirSync(join(DATA, 'redis'), { recursive: true });
     mkdirSync(LOGS, { recursive: true });
     execFileSync('redis-server', [
@@ -129,7 +133,8 @@ export const redis = {
       '--save',
       '',
       '--appendonly',
-      'no',
+      opts.durable ? 'yes' : 'no',
+      ...(opts.durable ? ['--appendfsync', 'always', '--appenddirname', 'aof'] : []),
       '--daemonize',
       'yes',
       '--dir',
@@ -153,6 +158,11 @@ export const redis = {
     } catch {
       return false;
     }
+  },
+  /** A crash: SIGKILL, no chance to save or close connections cleanly. */
+  kill(): void {
+    const pid = Number(readFileSync(join(DATA, 'redis', 'redis.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
   },
   stop(): void {
     try {
