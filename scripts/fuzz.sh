@@ -7,5 +7,4 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 [ -d node_modules ] || npm install --no-audit --no-fund
-FUZZ_RUNS=${FUZZ_RUNS:-100} exec node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js \
-  --selectProjects e2e --runTestsByPath test/fuzz/openapi-fuzz.e2e-spec.ts "$@"
+FUZZ_RUNS=${FUZZ_RUNS:-100} exec bash scripts/jest.sh e2e --runTestsByPath test/fuzz/openapi-fuzz.e2e-spec.ts "$@"

@@ -52,7 +52,16 @@ const failure = async (p: Promise<unknown>): Promise<unknown> =>
 describe('deadlines: PostgreSQL (DB_*)', () => {
   const pools: Pool[] = [];
   const pool = (over: Record<string, string>) => {
-    const p = new Pool(poolOptions(config(over), 'deadlines-test'));
+    const c = config(over);
+    // The apps' own pool settings (what TypeORM gets), plus where to connect.
+    const p = new Pool({
+      host: c.DB_HOST,
+      port: c.DB_PORT,
+      user: c.DB_USER,
+      password: c.DB_PASSWORD,
+      database: c.DB_NAME,
+      ...poolOptions(c, 'deadlines-test'),
+    });
     p.on('error', () => undefined);
     pools.push(p);
     return p;
@@ -95,7 +104,10 @@ describe('deadlines: PostgreSQL (DB_*)', () => {
     const silent = await tcpServer();
     try {
       const err = await failure(pool({ DB_PORT: String(silent.port), DB_CONNECT_TIMEOUT_MS: '300' }).query('SELECT 1'));
-      expect(isDependencyUnavailable(err)).toBe(true);
+      expect({ message: (err as Error).message, unavailable: isDependencyUnavailable(err) }).toEqual({
+        message: expect.stringMatching(/timeout/i),
+        unavailable: true,
+      });
     } finally {
       await silent.close();
     }
