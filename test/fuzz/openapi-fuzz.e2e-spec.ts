@@ -120,7 +120,7 @@ const hostileHeaders = fc.record(
       'application/jsonx',
       '',
     ),
-    cookie: hostileString.map((s) => `insforge_refresh_token=${encodeURIComponent(s)}`),
+    cookie: hostileString.map((s) => `insforge_refresh_token=${pct(s)}`),
     'x-csrf-token': hostileString,
     'x-request-id': hostileString,
   },
