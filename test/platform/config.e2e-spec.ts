@@ -8,6 +8,20 @@ describe.each([
   ['identity', { NODE_ENV: 'development', IDENTITY_PORT: 'abc', COOKIE_SAMESITE: 'sometimes', ANON_KEY: 'anon_short', DB_PORT: '-1' }],
   ['profiles', { NODE_ENV: 'development', PROFILES_PORT: '70000', JWKS_URL: 'not a url', LOG_LEVEL: 'loud' }],
   ['mailer', { NODE_ENV: 'development', MAILER_CONCURRENCY: '0', SMTP_SECURE: 'maybe', REDIS_PORT: 'x' }],
+  // branding lands in every mail: a colour that is not a colour, URLs that are not http(s), a sender without a domain
+  [
+    'mailer',
+    {
+      NODE_ENV: 'development',
+      MAIL_FROM: 'nobody-at-all',
+      MAIL_DOMAIN: 'not a domain!',
+      MAIL_BRAND_COLOR: 'red;background:url(x)',
+      MAIL_PRODUCT_URL: 'javascript:alert(1)',
+      MAIL_LOGO_URL: 'ftp://logo.example/x.png',
+      MAIL_PRODUCT_NAME: 'Acme\r\nBcc: victim@example.com',
+    },
+  ],
+  ['identity', { NODE_ENV: 'development', COOKIE_PARTITIONED: 'perhaps', COOKIE_DOMAIN: 'evil.example; SameSite=None' }],
 ])('%s with a bad environment', (app, bad) => {
   it('exits non-zero and names every bad variable, never printing a value', () => {
     const r = spawnSync(process.execPath, [`dist/apps/${app}/main.js`], {
