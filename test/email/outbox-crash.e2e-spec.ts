@@ -64,7 +64,7 @@ describe('outbox: a relay that tried during a Redis outage, then a crash, loses 
     await start('identity');
 
     const [mail] = await mailbox.waitFor(email, 1, 60_000);
-    expect(mail!.subject).toBe('Verify your email');
+    expect(mail!.subject).toMatch(/^Verify your email/);
     expect((await mailRow(email))!.published_at).not.toBeNull();
   }, 180_000);
 });
