@@ -18,6 +18,9 @@ import { buildWebApp, closeServer, launchChromium, newContext, openApp, reload, 
  */
 const API = `http://127.0.0.1:${PORTS.gateway}`;
 
+// generous deadlines: a browser, and for cross-site an identity restart, on a machine shared by many
+jest.setTimeout(180_000);
+
 let app: Server | undefined;
 let browsers: { allowing: Browser; blocking: Browser };
 

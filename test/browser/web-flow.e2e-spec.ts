@@ -14,6 +14,9 @@ import { buildWebApp, closeServer, launchChromium, newContext, openApp, reload, 
 const API = `http://localhost:${PORTS.gateway}`;
 const UNLISTED_ORIGIN = `http://localhost:${PORTS.webOther}`;
 
+// generous deadlines: a browser, and for cross-site an identity restart, on a machine shared by many
+jest.setTimeout(180_000);
+
 let browser: Browser;
 let app: Server | undefined;
 let other: Server | undefined;
