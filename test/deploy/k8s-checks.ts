@@ -322,9 +322,11 @@ export function shutdownProblems(objects: K8sObject[]): string[] {
     for (const c of containersOf(d)) {
       const preStop = c.lifecycle?.preStop;
       const sleep = preStop?.sleep?.seconds ?? (preStop?.exec?.command?.[0] === 'sleep' ? Number(preStop.exec.command[1]) : 0);
-      if (grace <= sleep + APP_SHUTDOWN_DEADLINE_SECONDS) {
+      // After SIGTERM an API app keeps serving for SHUTDOWN_DRAIN_MS, then has its own deadline.
+      const drain = app === 'mailer' ? 0 : Number(containerEnv(objects, c).get('SHUTDOWN_DRAIN_MS') ?? 0) / 1000;
+      if (grace <= sleep + drain + APP_SHUTDOWN_DEADLINE_SECONDS) {
         problems.push(
-          `${id(d, c)}: terminationGracePeriodSeconds ${grace} <= preStop ${sleep} s + the app's ${APP_SHUTDOWN_DEADLINE_SECONDS} s`,
+          `${id(d, c)}: terminationGracePeriodSeconds ${grace} <= preStop ${sleep} s + drain ${drain} s + the app's ${APP_SHUTDOWN_DEADLINE_SECONDS} s`,
         );
       }
       if (app !== 'mailer' && sleep < 1) problems.push(`${id(d, c)}: no preStop pause before SIGTERM`);

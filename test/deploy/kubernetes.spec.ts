@@ -277,7 +277,7 @@ describe('k8s checks reject broken manifests', () => {
       identityOf(o).spec.replicas = 6;
     });
     expect(shutdownProblems(broken)).toEqual([
-      "Deployment/identity/identity: terminationGracePeriodSeconds 30 <= preStop 5 s + the app's 25 s",
+      "Deployment/identity/identity: terminationGracePeriodSeconds 30 <= preStop 5 s + drain 5 s + the app's 25 s",
     ]);
     expect(poolProblems(broken)).toEqual([`108 database connections at a rollout peak, more than the budget of ${APP_CONNECTION_BUDGET}`]);
   });
