@@ -358,6 +358,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('reads .env.example in bash (as `npm run up` sources .env) with the values this suite checks', () => {
+    const script = 'set -a; source .env.example; set +a; node -e "process.stdout.write(JSON.stringify(process.env))"';
+    const run = spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    });
+    expect(run.stderr).toBe('');
+    const sourced = JSON.parse(run.stdout) as Record<string, string>;
+    const differing = readEnvExample().filter((v) => sourced[v.name] !== v.value);
+    expect(differing.map((v) => `${v.name}: bash ${JSON.stringify(sourced[v.name])}, file ${JSON.stringify(v.value)}`)).toEqual([]);
+  });
+
   it('takes every secret and NODE_ENV from .env, with no inline default', () => {
     const text = readRepoFile('docker-compose.yml');
     const references = [...text.matchAll(/\$\{([A-Z_][A-Z0-9_]*)(:?[-?])?[^}]*\}/g)].map((m) => ({ name: m[1], operator: m[2] ?? '' }));

@@ -30,7 +30,11 @@ export function readEnvExample(): EnvVar[] {
     if (heading) section = heading[1];
     const assignment = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
     if (assignment) {
-      const value = assignment[2].replace(/\s+#.*$/, '').trim();
+      // A quoted value (one with spaces or `<>`) is read without its quotes, as bash and compose do.
+      const value = assignment[2]
+        .replace(/\s+#.*$/, '')
+        .trim()
+        .replace(/^"(.*)"$/, '$1');
       vars.push({ name: assignment[1], section, value });
     }
   }
