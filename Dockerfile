@@ -26,7 +26,7 @@ RUN npx nest build identity \
  && test -f dist/apps/identity/main.js \
  && test -f dist/apps/profiles/main.js \
  && test -f dist/apps/mailer/main.js \
- && test -f gateway/main.mjs
+ && test -f gateway/nginx.mjs
 
 # --- prod-deps: the bundles keep node_modules external, so the runtime needs them ---------------
 FROM base AS prod-deps
@@ -80,10 +80,17 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
 CMD ["node", "dist/apps/mailer/main.js"]
 
 # Local/compose only: in Kubernetes the Ingress routes by the same table (gateway/routes.json).
+# The edge: Debian's nginx (the package's service is never started), configured at container start
+# from gateway/routes.json by gateway/nginx.mjs, running unprivileged with its files under /tmp.
 FROM runtime AS gateway
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nginx-light \
+ && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/gateway ./gateway
+ENV NGINX_PREFIX=/tmp/nginx
 USER 1000:1000
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.GATEWAY_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "gateway/main.mjs"]
+CMD ["node", "gateway/nginx.mjs"]

@@ -80,7 +80,7 @@ const stackEnv = {
   REDIS_PASSWORD: '',
   REDIS_DB: '0',
   GATEWAY_PORT: String(PORTS.gateway),
-  GATEWAY_TRUST_FORWARDED: 'true',
+  NGINX_PREFIX: join(DATA, 'nginx'),
   IDENTITY_PORT: String(PORTS.identity),
   PROFILES_PORT: String(PORTS.profiles),
   IDENTITY_MANAGEMENT_PORT: String(PORTS.identityManagement),
@@ -273,7 +273,8 @@ async function startPlatform() {
     stack.start('mailer', ['dist/apps/mailer/main.js'], { ready: ready(PORTS.mailerManagement) }),
   ]);
   await stack.start('profiles', ['dist/apps/profiles/main.js'], { ready: ready(PORTS.profilesManagement) }); // reads identity's JWKS
-  await stack.start('gateway', ['gateway/main.mjs'], { ready: `${URLS.gateway}/healthz` });
+  // The edge, as `npm run up` runs it: nginx configured from gateway/routes.json.
+  await stack.start('gateway', ['gateway/nginx.mjs', 'run'], { ready: `${URLS.gateway}/healthz` });
 }
 
 // ---- 1. machine limits ---------------------------------------------------------------------------
@@ -776,11 +777,11 @@ res.method = {
   notes: [
     `Everything on one machine over 127.0.0.1: the load generator shares the ${CORES} cores with the servers, PostgreSQL (database ${DB_NAME}) and Redis (the bench's own, port ${PORTS.redis}).`,
     pinning + '.',
-    `Apps built with nest build (rspack bundles), NODE_ENV=production, LOG_LEVEL=warn, RATE_LIMIT_MULTIPLIER=100000, a different X-Forwarded-For per password/refresh/mail request (gateway with GATEWAY_TRUST_FORWARDED=true).`,
+    `Apps built with nest build (rspack bundles), NODE_ENV=production, LOG_LEVEL=warn, RATE_LIMIT_MULTIPLIER=100000, a different X-Forwarded-For per password/refresh/mail request (the load generator connects from loopback, which TRUSTED_PROXIES trusts).`,
     `Saturating runs: autocannon, ${CONNECTIONS} connections (${PASSWORD_CONNECTIONS} for the argon2-bound sign-in and Gorb login), ${WARMUP} s warm-up then ${DURATION} s measured; only 2xx answers count; latency per response in µs precision.`,
     `Half-rate run: open-loop client (node:http, keep-alive, up to 64 sockets) sending evenly spaced requests at half the saturated rate for ${HALF_DURATION} s; latency from hand-off to the client to the end of the answer.`,
     `"other CPU" = the share of all cores that processes outside the bench (anything but the runner, the processes it started, its Redis and the PostgreSQL backends of ${DB_NAME}) used during that measurement: above ~10% the figure is depressed by other work on the machine.`,
-    `"gateway" = through gateway/main.mjs (one extra proxy hop on the same cores); "direct" = the app's own port (identity, or profiles for the profile routes).`,
+    `"gateway" = through the base URL: nginx (gateway/nginx.mjs; one extra proxy hop with upstream keep-alive, on the same cores); "direct" = the app's own port (identity, or profiles for the profile routes).`,
     `Sign-in cycles through ${USERS} pre-created users; refresh chains rotating tokens (each token used once); sessions/current and PATCH cycle through users' access tokens.`,
     `Machine limits, measured before the platform starts and again after it stopped (the better of the two counts): argon2id verify via @node-rs/argon2 (async, libuv pool) at m=${ARGON2.PASSWORD_ARGON2_MEMORY_KIB} KiB, t=${ARGON2.PASSWORD_ARGON2_TIME_COST}, p=${ARGON2.PASSWORD_ARGON2_PARALLELISM} for 5 s; bare node:http hello world in its own process, autocannon 50 connections, 2 s warm-up, 8 s measured.`,
     `Mail, with one and then two mailer processes: latency = ${MAIL_LATENCY_MESSAGES} send-otp requests through the gateway paced at ${MAIL_RATE}/s, each message's arrival at the SMTP sink (test/harness/mail-sink.mjs) minus its request's send time ("histogram mean" = the mailers' own mailer_enqueue_to_accepted_seconds); throughput = a backlog of ${MAIL_MESSAGES} messages queued while the mailers are stopped, drained after they start, timed from the first to the last arrival.`,

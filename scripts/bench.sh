@@ -34,14 +34,15 @@ cleanup() {
   if [ -s "$DATA/pids" ]; then
     while read -r pid; do
       [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || continue
-      if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'dist/apps/|gateway/main\.mjs|mail-sink\.mjs|bench/lib/'; then
+      if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'dist/apps/|gateway/nginx\.mjs|mail-sink\.mjs|bench/lib/'; then
         kill -TERM "$pid" 2>/dev/null || true
       fi
     done <"$DATA/pids"
     sleep 1
     while read -r pid; do
       [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || continue
-      tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'dist/apps/|gateway/main\.mjs|mail-sink\.mjs|bench/lib/' && kill -KILL "$pid" 2>/dev/null || true
+      # the whole process group: the edge's nginx is a child of gateway/nginx.mjs
+      tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qE 'dist/apps/|gateway/nginx\.mjs|mail-sink\.mjs|bench/lib/' && kill -KILL -- "-$pid" 2>/dev/null || true
     done <"$DATA/pids"
     : >"$DATA/pids"
   fi

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Idempotent: make sure PostgreSQL and Redis answer on the configured ports, and that the
-# platform's database and roles exist (scripts/provision-db.sh). Uses servers that already answer; otherwise installs
-# Debian's `postgresql` / `redis-server` (as root) and starts them without systemd.
+# Idempotent: make sure PostgreSQL and Redis answer on the configured ports, that the platform's
+# database and roles exist (scripts/provision-db.sh), and that nginx (the local edge) is installed.
+# Uses servers that already answer; otherwise installs Debian's `postgresql` / `redis-server` /
+# `nginx-light` (as root) and starts the data stores without systemd. nginx is never started here
+# (nor by the package: see policy-rc.d below); `npm run up` and the e2e harness run their own.
 # Env: DB_HOST DB_PORT DB_USER DB_PASSWORD DB_NAME REDIS_HOST REDIS_PORT (see .env.example).
 set -euo pipefail
 DB_HOST=${DB_HOST:-127.0.0.1}; DB_PORT=${DB_PORT:-5432}
@@ -25,12 +27,21 @@ command -v redis-cli >/dev/null || need+=(redis-tools)
 # The test suite runs its own Redis (it stops and starts it), so it needs the server binary.
 if [ "${ENSURE_REDIS_BINARY:-0}" = 1 ] && ! command -v redis-server >/dev/null; then need+=(redis-server); fi
 command -v psql >/dev/null || need+=(postgresql-client)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { log "need root to install: ${need[*]}"; exit 1; }
   log "installing ${need[*]} from Debian's packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Packages must not start services (a system nginx on port 80, as root): deny it for the install
+  # unless the machine already has its own policy.
+  own_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    own_policy=1
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  fi
   apt-get install -y -qq "${need[@]}" >/dev/null
+  if [ "$own_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 if ! listening "$DB_HOST" "$DB_PORT"; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run up`: the whole platform on one base URL. Ensures PostgreSQL and Redis, runs each app's
-# migrations, builds, starts identity, profiles, mailer and the gateway, and stops them on Ctrl-C.
+# `npm run up`: the whole platform on one base URL. Ensures PostgreSQL, Redis and nginx, runs each
+# app's migrations, builds, starts identity, profiles, the mailer and nginx in front (configured
+# from gateway/routes.json into .data/nginx, unprivileged), and stops them on Ctrl-C.
 # Each process runs under scripts/supervise.sh: one that exits is restarted (with backoff and a
 # loud line), the rest keep serving.
 set -euo pipefail
@@ -31,7 +32,7 @@ start() { # name, command...
 start identity env DB_USER=identity_app DB_PASSWORD="${IDENTITY_DB_PASSWORD:-identity_app}" node dist/apps/identity/main.js
 start profiles env DB_USER=profiles_app DB_PASSWORD="${PROFILES_DB_PASSWORD:-profiles_app}" node dist/apps/profiles/main.js
 start mailer node dist/apps/mailer/main.js
-start gateway node gateway/main.mjs
+start gateway node gateway/nginx.mjs run
 
 BASE="http://localhost:${GATEWAY_PORT:-8080}"
 # Health lives on each app's management port, which the base URL never routes.

@@ -15,6 +15,15 @@ export const alive = (pid) => {
   }
 };
 
+/** Each child leads its own process group (detached): its own children (nginx's) go with it. */
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* gone */
+  }
+}
+
 export const answers = (url) =>
   fetch(url, { signal: AbortSignal.timeout(1500) }).then(
     (r) => r.ok,
@@ -91,7 +100,7 @@ export class Stack {
     if (child.exitCode === null && child.signalCode === null && alive(child.pid)) {
       const gone = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
-      const timer = setTimeout(() => alive(child.pid) && child.kill('SIGKILL'), graceMs);
+      const timer = setTimeout(() => alive(child.pid) && killGroup(child.pid, 'SIGKILL'), graceMs);
       await gone;
       clearTimeout(timer);
     }
@@ -109,11 +118,7 @@ export class Stack {
     for (const child of this.procs.values()) {
       this.stopRequested.add(child.pid);
       if (child.exitCode === null && child.signalCode === null) {
-        try {
-          child.kill('SIGKILL');
-        } catch {
-          /* gone */
-        }
+        killGroup(child.pid, 'SIGKILL');
       }
     }
   }

@@ -15,8 +15,12 @@ const ALSO_READ_BY: Record<string, readonly App[]> = {
   // profiles verifies the access tokens identity signs: same issuer, same audience.
   JWT_ISSUER: ['profiles'],
   JWT_AUDIENCE: ['profiles'],
-  // the gateway logs at the platform's level.
+  // the edge logs at the platform's level, enforces the body limit, answers its own errors with
+  // CORS headers for the same origins, and trusts forwarded headers from the same proxies.
   LOG_LEVEL: ['gateway'],
+  BODY_LIMIT_BYTES: ['gateway'],
+  CORS_ORIGINS: ['gateway'],
+  TRUSTED_PROXIES: ['gateway'],
 };
 
 export type EnvVar = { name: string; section: string; value: string };

@@ -55,10 +55,10 @@ export function repoFileExists(path: string): boolean {
   return existsSync(join(ROOT, path));
 }
 
-/** The gateway is not built: its source file is copied into the image as is. */
-export const GATEWAY_ENTRY = 'gateway/main.mjs';
+/** The edge is not built: nginx, configured at start by this script (copied into the image as is). */
+export const GATEWAY_ENTRY = 'gateway/nginx.mjs';
 
 /** The health path the gateway itself serves (not proxied), read from its source. */
 export function gatewayHealthPath(): string | undefined {
-  return /\.get\(\s*['"](\/[^'"]*health[^'"]*)['"]/.exec(readRepoFile(GATEWAY_ENTRY))?.[1];
+  return /location = (\/[^\s{]*health[^\s{]*) \{/.exec(readRepoFile(GATEWAY_ENTRY))?.[1];
 }

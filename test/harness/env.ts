@@ -74,7 +74,6 @@ export function stackEnv(): Record<string, string> {
     REDIS_HOST: '127.0.0.1',
     REDIS_PORT: String(PORTS.redis),
     GATEWAY_PORT: String(PORTS.gateway),
-    GATEWAY_TRUST_FORWARDED: 'true',
     IDENTITY_PORT: String(PORTS.identity),
     PROFILES_PORT: String(PORTS.profiles),
     IDENTITY_MANAGEMENT_PORT: String(PORTS.identityManagement),

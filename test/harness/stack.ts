@@ -13,7 +13,22 @@ export type ProcName = 'identity' | 'profiles' | 'mailer' | 'mailer2' | 'gateway
 const STATE = join(DATA, 'stack.json');
 const LOGS = join(DATA, 'logs');
 
-const COMMANDS: Record<ProcName, { args: string[]; ready?: string; env?: Record<string, string> }> = {
+interface Command {
+  args: string[];
+  ready?: string;
+  env?: Record<string, string>;
+  /** Not node: returns the binary and its arguments (nginx, after writing its configuration). */
+  prepare?: (env: NodeJS.ProcessEnv) => { bin: string; args: string[] };
+}
+
+/** The edge: nginx configured from gateway/routes.json by gateway/nginx.mjs, as `npm run up` runs it. */
+function prepareNginx(env: NodeJS.ProcessEnv): { bin: string; args: string[] } {
+  const out = execFileSync(process.execPath, ['gateway/nginx.mjs', 'config', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+  const { nginxBin, args } = JSON.parse(out) as { nginxBin: string; args: string[] };
+  return { bin: nginxBin, args };
+}
+
+const COMMANDS: Record<ProcName, Command> = {
   identity: {
     args: ['dist/apps/identity/main.js'],
     ready: `${MANAGEMENT_URL.identity}/health/ready`,
@@ -30,7 +45,12 @@ const COMMANDS: Record<ProcName, { args: string[]; ready?: string; env?: Record<
     ready: `${MANAGEMENT_URL.mailer2}/health/ready`,
     env: { MAILER_MANAGEMENT_PORT: String(PORTS.mailer2Management) },
   },
-  gateway: { args: ['gateway/main.mjs'], ready: `http://127.0.0.1:${PORTS.gateway}/healthz` },
+  gateway: {
+    args: [],
+    prepare: prepareNginx,
+    ready: `http://127.0.0.1:${PORTS.gateway}/healthz`,
+    env: { NGINX_PREFIX: join(DATA, 'nginx'), NGINX_WORKER_PROCESSES: '1' },
+  },
   sink: {
     args: ['test/harness/mail-sink.mjs'],
     ready: `${SINK_URL}/health`,
@@ -75,9 +95,11 @@ export async function start(name: ProcName, env: Record<string, string> = {}, op
   const cmd = COMMANDS[name];
   mkdirSync(LOGS, { recursive: true });
   const log = openSync(join(LOGS, `${name}.log`), 'a');
-  const child = spawn(process.execPath, cmd.args, {
+  const childEnv = { ...process.env, ...stackEnv(), ...cmd.env, ...env };
+  const { bin, args } = cmd.prepare ? cmd.prepare(childEnv) : { bin: process.execPath, args: cmd.args };
+  const child = spawn(bin, args, {
     cwd: ROOT,
-    env: { ...process.env, ...stackEnv(), ...cmd.env, ...env },
+    env: childEnv,
     stdio: ['ignore', log, log],
     detached: true,
   });
