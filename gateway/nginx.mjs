@@ -19,7 +19,11 @@ const ROUTES = fileURLToPath(new URL('./routes.json', import.meta.url));
 const DEFAULT_TRUSTED_PROXIES = '127.0.0.1/32,::1/128';
 const SAFE_ID = '^[A-Za-z0-9._:-]{1,128}$'; // the apps accept the same X-Request-Id (libs/core request-id.ts)
 
-/** The error bodies nginx answers itself, in the API's shape: InsForge's, or Gorb's under /v1. */
+/**
+ * The error bodies nginx answers itself, in the API's shape: InsForge's, or Gorb's under /v1.
+ * They live at internal URIs, not named locations: nginx cannot redirect a request whose request
+ * line it could not parse (a %00 in the path) to a named location, and would answer 500 instead.
+ */
 const ERRORS = {
   400: ['INVALID_INPUT', 'Malformed request'],
   404: ['NOT_FOUND', 'Endpoint $edge_safe_uri not found'],
@@ -116,7 +120,8 @@ function errorLocations(corsHeaders) {
   for (const style of ['insforge', 'gorb']) {
     for (const [status, [code, message]] of Object.entries(ERRORS)) {
       const body = style === 'gorb' ? `{"message":"${message}"}` : `{"error":"${code}","message":"${message}","statusCode":${status}}`;
-      out.push(`    location @${style}_${status} {
+      out.push(`    location = /.edge-error/${style}/${status} {
+      internal;
       default_type "application/json; charset=utf-8";
       add_header X-Request-Id $edge_request_id always;
 ${corsHeaders}${status === '503' ? '      add_header Retry-After 1 always;\n' : ''}      return ${status} ${nginxString(body)};
@@ -128,7 +133,7 @@ ${corsHeaders}${status === '503' ? '      add_header Retry-After 1 always;\n' : 
 
 const errorPages = (style, indent) =>
   Object.entries(ERROR_PAGES)
-    .map(([from, to]) => `${indent}error_page ${from} ${from === String(to) ? '' : `=${to} `}@${style}_${to};`)
+    .map(([from, to]) => `${indent}error_page ${from} ${from === String(to) ? '' : `=${to} `}/.edge-error/${style}/${to};`)
     .join('\n');
 
 /** The whole nginx.conf for this environment and route table. */

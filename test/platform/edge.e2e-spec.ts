@@ -186,6 +186,21 @@ describe('edge: paths nothing routes', () => {
     },
   );
 
+  it.each(['/api/auth/sessions/%00', '/v1/auth/%00', '/nope%00'])(
+    '%s (a NUL nginx refuses itself) -> 400 JSON, never its HTML',
+    async (path) => {
+      const r = await call('DELETE', path);
+      expect(r.status).toBe(400);
+      expect(r.body).toEqual({ error: 'INVALID_INPUT', message: 'Malformed request', statusCode: 400 });
+    },
+  );
+
+  it('keeps its error pages internal', async () => {
+    const r = await call('GET', '/.edge-error/gorb/503');
+    expect(r.status).toBe(404);
+    expect(r.body).toEqual({ error: 'NOT_FOUND', message: 'Endpoint /.edge-error/gorb/503 not found', statusCode: 404 });
+  });
+
   it('never reflects a path that could break out of the JSON', async () => {
     const c = await Connection.open();
     c.send('GET /nope"},"x":"<script> HTTP/1.1\r\nHost: edge.test\r\nConnection: close\r\n\r\n');
