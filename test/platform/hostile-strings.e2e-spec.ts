@@ -126,13 +126,13 @@ describe('hostile strings at the edge of every app', () => {
           const r = await call(op.method, path, { body: op.sampleBody, ip });
           expect([`${op.method} ${path}`, r.status]).toEqual([`${op.method} ${path}`, 400]);
           expect(hasErrorShape(op.style, r.status, r.body)).toBe(true);
-          const direct = await fetch(`http://127.0.0.1:${PORTS[op.app]}${path}`, {
+          const app = await fetch(`http://127.0.0.1:${PORTS[op.app]}${path}`, {
             method: op.method,
             headers: op.sampleBody ? { 'content-type': 'application/json' } : {},
             body: op.sampleBody ? JSON.stringify(op.sampleBody) : undefined,
           });
-          expect(direct.status).toBe(400);
-          expect(await direct.json()).toEqual({
+          expect(app.status).toBe(400);
+          expect(await app.json()).toEqual({
             error: 'INVALID_INPUT',
             message: 'path: not valid percent-encoded UTF-8',
             statusCode: 400,
