@@ -112,13 +112,13 @@ describe('hostile strings at the edge of every app', () => {
         expect([`${op.method} ${nulPath}`, nul.status]).toEqual([`${op.method} ${nulPath}`, 400]);
         expect(hasErrorShape(op.style, nul.status, nul.body) || hasErrorShape('insforge', nul.status, nul.body)).toBe(true);
         // ...and the app itself, reached directly, refuses it naming the field.
-        const direct = await fetch(`http://127.0.0.1:${PORTS[op.app]}${nulPath}`, {
+        const fromApp = await fetch(`http://127.0.0.1:${PORTS[op.app]}${nulPath}`, {
           method: op.method,
           headers: op.sampleBody ? { 'content-type': 'application/json' } : {},
           body: op.sampleBody ? JSON.stringify(op.sampleBody) : undefined,
         });
-        const text = await direct.text();
-        expectRefused(op, { status: direct.status, headers: direct.headers, body: JSON.parse(text), text }, `path.${p.name}`);
+        const text = await fromApp.text();
+        expectRefused(op, { status: fromApp.status, headers: fromApp.headers, body: JSON.parse(text), text }, `path.${p.name}`);
         // Not UTF-8 at all: refused by the router before any route matches, in the same shape,
         // through the base URL (the edge may refuse it first) and by the app itself.
         for (const bad of ['%ED%A0%80', '%FF', 'a%C0%80']) {
