@@ -1,8 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+/** Stable error codes of the InsForge API (as InsForge spells them) plus ours. */
+export const ERROR_CODES = Object.freeze({
+  INVALID_INPUT: 'INVALID_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  AUTH_INVALID_CREDENTIALS: 'AUTH_INVALID_CREDENTIALS',
+  AUTH_INVALID_API_KEY: 'AUTH_INVALID_API_KEY',
+  AUTH_EMAIL_EXISTS: 'AUTH_EMAIL_EXISTS',
+  AUTH_USER_NOT_FOUND: 'AUTH_USER_NOT_FOUND',
+  AUTH_UNAUTHORIZED: 'AUTH_UNAUTHORIZED',
+  AUTH_SIGNUP_DISABLED: 'AUTH_SIGNUP_DISABLED',
+} as const);
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
 /** The InsForge error body (`/api/auth`): every error response has exactly this shape. */
 export interface InsforgeErrorBody {
-  error: string;
+  error: ErrorCode;
   message: string;
   statusCode: number;
   nextActions?: string;
@@ -12,8 +31,8 @@ export interface InsforgeErrorBody {
 
 /** OpenAPI schema of {@link InsforgeErrorBody}. */
 export class ErrorResponseDto implements InsforgeErrorBody {
-  @ApiProperty({ description: 'Stable error code for programmatic handling', example: 'INVALID_INPUT' })
-  error: string;
+  @ApiProperty({ description: 'Stable error code for programmatic handling', enum: Object.values(ERROR_CODES), example: 'INVALID_INPUT' })
+  error: ErrorCode;
 
   @ApiProperty({ description: 'Human-readable message, safe to show', example: 'email: Invalid email format' })
   message: string;
@@ -44,22 +63,3 @@ export class GorbErrorResponseDto implements GorbErrorBody {
   @ApiProperty({ example: 'Invalid credentials' })
   message: string;
 }
-
-/** Stable error codes of the InsForge API (as InsForge spells them) plus ours. */
-export const ERROR_CODES = Object.freeze({
-  INVALID_INPUT: 'INVALID_INPUT',
-  NOT_FOUND: 'NOT_FOUND',
-  FORBIDDEN: 'FORBIDDEN',
-  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
-  INTERNAL_ERROR: 'INTERNAL_ERROR',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
-  AUTH_INVALID_CREDENTIALS: 'AUTH_INVALID_CREDENTIALS',
-  AUTH_INVALID_API_KEY: 'AUTH_INVALID_API_KEY',
-  AUTH_EMAIL_EXISTS: 'AUTH_EMAIL_EXISTS',
-  AUTH_USER_NOT_FOUND: 'AUTH_USER_NOT_FOUND',
-  AUTH_UNAUTHORIZED: 'AUTH_UNAUTHORIZED',
-  AUTH_SIGNUP_DISABLED: 'AUTH_SIGNUP_DISABLED',
-} as const);
-export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -8,7 +8,7 @@ import type { ErrorCode } from '@app/contracts';
 export class ApiError extends HttpException {
   constructor(
     status: number,
-    readonly code: ErrorCode | string,
+    readonly code: ErrorCode,
     message: string,
     readonly nextActions?: string,
     readonly headers: Record<string, string> = {},

@@ -1,4 +1,5 @@
-import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, HttpException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ERROR_CODES } from '@app/contracts';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { BodyError } from '../http/json-body.js';
 import { ApiError } from './api-error.js';
@@ -27,7 +28,16 @@ describe('toErrorView', () => {
     expect(
       toErrorView(new ApiError(429, 'TOO_MANY_REQUESTS', 'x', undefined, { 'Retry-After': 'Wed, 21 Oct 2015' }), '/').extra,
     ).toBeUndefined();
-    expect(toErrorView(new ApiError(503, 'X', 'x', undefined, { 'Retry-After': '5' }), '/').extra).toBeUndefined();
+    expect(toErrorView(new ApiError(503, 'SERVICE_UNAVAILABLE', 'x', undefined, { 'Retry-After': '5' }), '/').extra).toBeUndefined();
+  });
+
+  it('takes only the typed codes of libs/contracts (a typo is a compile error, not a new code on the wire)', () => {
+    // @ts-expect-error 'AUTH_TYPO' is not an ErrorCode
+    const typo = new ApiError(401, 'AUTH_TYPO', 'x');
+    expect(typo.code).toBe('AUTH_TYPO');
+    for (const status of [400, 401, 403, 404, 405, 413, 415, 429, 503, 500, 418]) {
+      expect(Object.values(ERROR_CODES)).toContain(toErrorView(new HttpException('x', status), '/').code);
+    }
   });
 
   it('turns unknown routes into InsForge NOT_FOUND with the url', () => {

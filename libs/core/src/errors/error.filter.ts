@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { GorbErrorBody, InsforgeErrorBody } from '@app/contracts';
+import type { ErrorCode, GorbErrorBody, InsforgeErrorBody } from '@app/contracts';
 import { BodyError } from '../http/json-body.js';
 import { ApiError } from './api-error.js';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './dependency-errors.js';
@@ -8,14 +8,14 @@ import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable } from './depen
 /** What the client is told: status, a stable code, a message safe to show, and extra headers. */
 export interface ErrorView {
   status: number;
-  code: string;
+  code: ErrorCode;
   message: string;
   nextActions?: string;
   headers: Record<string, string>;
   extra?: Record<string, unknown>;
 }
 
-const CODE_BY_STATUS: Record<number, string> = {
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'INVALID_INPUT',
   401: 'AUTH_UNAUTHORIZED',
   403: 'FORBIDDEN',
