@@ -10,12 +10,15 @@ const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
 export const PORTS = {
   gateway: 18080 + OFFSET,
   identity: 13001 + OFFSET,
+  /** a second identity replica (same database and Redis), started on demand by a test; the edge does not route it */
+  identity2: 13051 + OFFSET,
   profiles: 13002 + OFFSET,
   // Management ports (health and metrics only; the edge never routes them). The mailer has no other.
   identityManagement: 13111 + OFFSET,
   profilesManagement: 13112 + OFFSET,
   mailerManagement: 13113 + OFFSET,
   mailer2Management: 13163 + OFFSET,
+  identity2Management: 13161 + OFFSET,
   smtp: 12525 + OFFSET,
   sinkHttp: 12580 + OFFSET,
   redis: 16399 + OFFSET,
@@ -38,7 +41,11 @@ export const MANAGEMENT_URL = {
   profiles: `http://127.0.0.1:${PORTS.profilesManagement}`,
   mailer: `http://127.0.0.1:${PORTS.mailerManagement}`,
   mailer2: `http://127.0.0.1:${PORTS.mailer2Management}`,
+  identity2: `http://127.0.0.1:${PORTS.identity2Management}`,
 } as const;
+
+/** The second identity replica's API port, reached directly (the edge routes only the first). */
+export const IDENTITY2_URL = `http://127.0.0.1:${PORTS.identity2}`;
 
 /** The browser suite's app origin: listed in CORS_ORIGINS below; the API on 127.0.0.1 is another site. */
 export const WEB_APP_ORIGIN = `http://localhost:${PORTS.webApp}`;

@@ -13,11 +13,18 @@ export interface Reply<T = any> {
 export const randomIp = () => `10.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 254)}`;
 export const randomEmail = (tag = 'user') => `${tag}+${randomBytes(6).toString('hex')}@example.com`;
 
-/** One HTTP call through the gateway; JSON in, JSON (or text) out. */
+/** One HTTP call through the gateway (or straight to `base`, e.g. IDENTITY2_URL); JSON in, JSON (or text) out. */
 export async function call<T = any>(
   method: string,
   path: string,
-  opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; ip?: string; redirect?: 'manual' | 'follow' } = {},
+  opts: {
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    ip?: string;
+    redirect?: 'manual' | 'follow';
+    base?: string;
+  } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.ip) headers['x-forwarded-for'] = opts.ip;
@@ -26,7 +33,7 @@ export async function call<T = any>(
     body = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(`${BASE_URL}${path}`, { method, headers, body, redirect: opts.redirect ?? 'manual' });
+  const res = await fetch(`${opts.base ?? BASE_URL}${path}`, { method, headers, body, redirect: opts.redirect ?? 'manual' });
   const text = await res.text();
   let parsed: unknown = text;
   try {

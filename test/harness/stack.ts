@@ -8,7 +8,7 @@ import { DATA, DB_ROLES, MANAGEMENT_URL, PORTS, ROOT, SINK_URL, stackEnv } from 
  * the gateway in front. Their pids live in a state file so that global setup, the test files
  * (which stop and restart apps) and global teardown all see the same stack.
  */
-export type ProcName = 'identity' | 'profiles' | 'mailer' | 'mailer2' | 'gateway' | 'sink';
+export type ProcName = 'identity' | 'identity2' | 'profiles' | 'mailer' | 'mailer2' | 'gateway' | 'sink';
 
 const STATE = join(DATA, 'stack.json');
 const LOGS = join(DATA, 'logs');
@@ -33,6 +33,17 @@ const COMMANDS: Record<ProcName, Command> = {
     args: ['dist/apps/identity/main.js'],
     ready: `${MANAGEMENT_URL.identity}/health/ready`,
     env: { ...DB_ROLES.identity },
+  },
+  // A second replica of identity on its own ports: same database, Redis and secrets, started by
+  // the tests that need two (live config, caches, OAuth state across replicas), stopped by them.
+  identity2: {
+    args: ['dist/apps/identity/main.js'],
+    ready: `${MANAGEMENT_URL.identity2}/health/ready`,
+    env: {
+      ...DB_ROLES.identity,
+      IDENTITY_PORT: String(PORTS.identity2),
+      IDENTITY_MANAGEMENT_PORT: String(PORTS.identity2Management),
+    },
   },
   profiles: {
     args: ['dist/apps/profiles/main.js'],
