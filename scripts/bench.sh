@@ -6,7 +6,7 @@
 # bench/results/latest.{json,md}. Everything it starts is stopped on exit, failure or Ctrl-C.
 # Env (optional): BENCH_PORT_BASE (29000), BENCH_DURATION (8), BENCH_WARMUP (1), BENCH_CONNECTIONS
 # (50), BENCH_PASSWORD_CONNECTIONS (16), BENCH_MAIL_MESSAGES (600), BENCH_PIN (1; split; 0 = none),
-# BENCH_SKIP_BUILD (0), PASSWORD_ARGON2_* (the configured cost).
+# BENCH_SKIP_BUILD (0), BENCH_GENERATOR (wrk; autocannon), PASSWORD_ARGON2_* (the configured cost).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -60,6 +60,17 @@ for port in 1 2 3 4 25 26 79 80 90; do
 done
 
 log "services: PostgreSQL (database $DB_NAME) and Redis"
+# wrk (C) loads the fast endpoints; without it (and without root to install it) the runner falls
+# back to autocannon there and says so in the report.
+if [ "${BENCH_GENERATOR:-wrk}" = wrk ] && ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing Debian's wrk (the load generator for the fast endpoints)"
+    { apt-get update -qq -o DPkg::Lock::Timeout=300 && apt-get install -y -qq -o DPkg::Lock::Timeout=300 wrk; } >/dev/null \
+      || log "could not install wrk: autocannon loads every endpoint"
+  else
+    log "wrk is not installed: autocannon loads every endpoint (apt-get install wrk for lower generator cost)"
+  fi
+fi
 ENSURE_REDIS_BINARY=1 bash scripts/ensure-services.sh
 
 log "Redis of its own on 127.0.0.1:$BENCH_REDIS_PORT"

@@ -2,6 +2,7 @@
 // minus the CPU time of the bench's own processes (the runner, what it started, its Redis and the
 // PostgreSQL backends serving its database). Linux only; null elsewhere.
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 function machine() {
   try {
@@ -43,6 +44,75 @@ function backends(db) {
     }
   }
   return out;
+}
+
+/** pid -> { pgrp, comm, ticks } for every process, where ticks include its reaped children's. */
+function processTable() {
+  const out = new Map();
+  let entries = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const s = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const comm = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      // utime stime cutime cstime: a child that exited and was waited for (wrk) counts for its parent
+      out.set(Number(e), { pgrp: Number(f[2]), comm, ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the CPU went during a window, per role, in cores (1 = one core busy for the whole window).
+ * @param {() => Record<string, number[]>} groups role -> process-group ids (a role's leader and
+ *   everything it started: nginx's workers, the runner's wrk)
+ * @param {() => Record<string, number[]>} pids role -> single pids (Redis)
+ * @param {string} db the PostgreSQL database whose backends count as role "postgres"
+ */
+export function cpuBreakdown(groups, pids, db) {
+  const snap = () => {
+    const m = machine();
+    if (!m) return null;
+    const table = processTable();
+    const byGroup = new Map();
+    for (const [role, ids] of Object.entries(groups())) for (const g of ids) byGroup.set(g, role);
+    const single = new Map();
+    for (const [role, ids] of Object.entries(pids())) for (const p of ids) single.set(p, role);
+    const pg = new Set(backends(db));
+    const roleOf = new Map();
+    for (const [pid, info] of table) {
+      const role = single.get(pid) ?? byGroup.get(info.pgrp) ?? (pg.has(pid) ? 'postgres' : undefined);
+      if (role) roleOf.set(pid, { role, ticks: info.ticks });
+    }
+    return { ...m, roleOf };
+  };
+  return () => {
+    const a = snap();
+    return () => {
+      const b = snap();
+      if (!a || !b || b.total <= a.total) return null;
+      // /proc/stat's total counts every core; ticks per core over the window:
+      const perCore = (b.total - a.total) / cpus().length;
+      const cores = {};
+      let own = 0;
+      for (const [pid, { role, ticks: t }] of b.roleOf) {
+        const d = Math.max(0, t - (a.roleOf.get(pid)?.ticks ?? 0));
+        own += d;
+        cores[role] = (cores[role] ?? 0) + d / perCore;
+      }
+      for (const k of Object.keys(cores)) cores[k] = +cores[k].toFixed(3);
+      const other = Math.min(1, Math.max(0, (b.busy - a.busy - own) / (b.total - a.total)));
+      return { cores, other: +other.toFixed(3) };
+    };
+  };
 }
 
 /** @param {() => number[]} ownPids the bench's processes now; @param {string} db its database */

@@ -4,6 +4,8 @@
 // fixed rate, evenly spaced: autocannon's `-R` sends each connection's quota for the second in one
 // burst, which measures queueing under bursts rather than latency at that rate.
 import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -161,4 +163,21 @@ export async function pool(n, limit, fn) {
     }),
   );
   return out;
+}
+
+/** `paced` run in a child process of its own (bench/lib/paced-worker.mjs); same options and result. */
+export function pacedProcess(opts) {
+  const worker = fileURLToPath(new URL('./paced-worker.mjs', import.meta.url));
+  const budgetMs = ((opts.duration ?? 5) + (opts.warmup ?? 1) + 60) * 1000;
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [worker],
+      { env: { ...process.env, PACED_OPTIONS: JSON.stringify(opts) }, timeout: budgetMs, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`paced generator failed: ${err.message} ${stderr}`));
+        resolve({ ...JSON.parse(stdout.trim().split('\n').pop()), generator: 'own process' });
+      },
+    );
+  });
 }

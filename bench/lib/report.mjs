@@ -49,7 +49,10 @@ export function endpointRows(res) {
       if (r?.error) notes.push(`${via}: failed: ${r.error}`);
       const s = statusNote(r);
       if (s) notes.push(`${via}: ${s}`);
-      if (r?.rate) notes.push(`${via}: target ${num(r.rate)}/s`);
+      if (r?.rate)
+        notes.push(
+          `${via}: target ${num(r.rate)}/s${r.maxSchedulerLagMs !== undefined ? `, the paced generator (${r.generator ?? 'in the runner'}) used ${num((r.loadgenCpu ?? 0) * 100)}% of a core and fell behind its schedule by ${ms(r.maxSchedulerLagMs)} ms at worst` : ''}`,
+        );
       if (r?.loadgenCpu >= 0.8)
         notes.push(`${via}: the load generator used ${num(r.loadgenCpu * 100)}% of its core (it may have set the pace)`);
     }
@@ -157,9 +160,37 @@ function tables(res) {
           pct(r.otherCpu),
         ]);
     }
+  // CPU per answered request, per process role: where a request's cost goes (µs of CPU time).
+  const roles = ['identity', 'profiles', 'gateway', 'postgres', 'redis', 'loadgen'];
+  const cpuHeader = [
+    'endpoint',
+    'via',
+    'req/s',
+    'identity',
+    'profiles',
+    'nginx',
+    'PostgreSQL',
+    'Redis',
+    'load generator',
+    'total',
+    'cores busy',
+  ];
+  const cpuRows = [];
+  for (const [label, gateway, direct] of endpointRows(res)) {
+    for (const [via, r] of [
+      ['gateway', gateway],
+      ['direct', direct],
+    ]) {
+      const rps = r?.rps ?? r?.achievedRate;
+      if (!r?.cpuCores || !rps) continue;
+      const us = (c) => (c ? num((c * 1e6) / rps) : '');
+      const total = roles.reduce((a, k) => a + (r.cpuCores[k] ?? 0), 0);
+      cpuRows.push([label, via, rate(rps), ...roles.map((k) => us(r.cpuCores[k])), us(total), num(total, 2)]);
+    }
+  }
   const ratioHeader = ['ratio', 'target', 'gateway', '', 'direct', ''];
   const ratios = ratioRows(res).map((r) => [r.name, r.target, r.gateway, r.gatewayVerdict, r.direct, r.directVerdict]);
-  return { machineRows, machineNotes, epHeader, epRows, notes, mailHeader, mailRows, ratioHeader, ratios };
+  return { machineRows, machineNotes, epHeader, epRows, notes, mailHeader, mailRows, ratioHeader, ratios, cpuHeader, cpuRows };
 }
 
 export function printReport(res) {
@@ -169,6 +200,7 @@ export function printReport(res) {
   for (const n of t.machineNotes) out.push(`  note: ${n}`);
   out.push('', '== endpoints (gateway = through the gateway; direct = identity/profiles port) ==', textTable(t.epHeader, t.epRows));
   for (const n of t.notes) out.push(`  note: ${n}`);
+  out.push('', '== CPU time per request (µs), by process ==', textTable(t.cpuHeader, t.cpuRows));
   out.push('', '== mail ==', textTable(t.mailHeader, t.mailRows));
   out.push('', '== ratios and targets ==', textTable(t.ratioHeader, t.ratios));
   for (const s of res.skipped) out.push(`  ${s}`);
@@ -203,6 +235,14 @@ export function markdownReport(res) {
     mdTable(t.epHeader, t.epRows),
     '',
     ...t.notes.map((n) => `- ${n}`),
+    '',
+    '## Where the CPU went',
+    '',
+    'CPU time per answered request, in µs, by process (from /proc over the same window as the row above; "cores busy" = all of them together, out of ' +
+      res.cpu.cores +
+      "). nginx = the gateway's master and workers; the load generator = the runner and the wrk it starts.",
+    '',
+    mdTable(t.cpuHeader, t.cpuRows),
     '',
     '## Mail',
     '',

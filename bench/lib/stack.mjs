@@ -87,6 +87,11 @@ export class Stack {
     throw new Error(`${name} not ready after ${timeoutMs / 1000} s (${ready}); see ${join(this.logs, `${name}.log`)}`);
   }
 
+  /** name -> [pid] of the processes running now (each leads its own process group). */
+  groups() {
+    return Object.fromEntries([...this.procs.entries()].filter(([, p]) => p.pid).map(([name, p]) => [name, [p.pid]]));
+  }
+
   /** Pids of the processes running now. */
   pids() {
     return [...this.procs.values()].map((p) => p.pid).filter(Boolean);
