@@ -97,5 +97,46 @@ describe('database roles: each app reaches only its own schema', () => {
     execFileSync('bash', ['scripts/provision-db.sh'], { cwd: ROOT, env: { ...process.env, ...stackEnv() }, stdio: 'ignore' });
     expect(await outcome(DB_ROLES.identity, 'SELECT count(*) FROM identity.users')).toBe('ok');
     expect(await outcome(DB_ROLES.profiles, 'SELECT password_hash FROM identity.users LIMIT 1')).toBe('42501');
+    // The audit log's exception is restated too: the runtime role still cannot change an event.
+    expect(await outcome(DB_ROLES.identity, 'UPDATE identity.audit_events SET details = details')).toBe('42501');
+  });
+});
+
+describe('database roles: the audit log is append-only', () => {
+  const event = (age: string) =>
+    `INSERT INTO identity.audit_events (type, actor_type, occurred_at, details) VALUES ('user.created', 'system', now() - interval '${age}', '{"probe": true}')`;
+
+  it('identity_app adds and reads events but cannot change them (no UPDATE grant)', async () => {
+    expect(await outcome(DB_ROLES.identity, event('0 s'))).toBe('ok');
+    expect(await outcome(DB_ROLES.identity, 'SELECT count(*) FROM identity.audit_events')).toBe('ok');
+    expect(await outcome(DB_ROLES.identity, 'UPDATE identity.audit_events SET details = details')).toBe('42501');
+    expect(await outcome(DB_ROLES.identity, "UPDATE identity.audit_events SET actor_type = 'system' WHERE false")).toBe('42501');
+    expect(await outcome(DB_ROLES.identity, 'TRUNCATE identity.audit_events')).toBe('42501');
+  });
+
+  it('even the owner cannot update or truncate, and nobody deletes an event younger than a day (trigger)', async () => {
+    await as(DB_ROLES.identityMigrator, event('0 s'));
+    // P0001: raised by the table's trigger, after the grants allowed the statement.
+    expect(await outcome(DB_ROLES.identityMigrator, 'UPDATE identity.audit_events SET details = details')).toBe('P0001');
+    expect(await outcome(DB_ROLES.identityMigrator, 'TRUNCATE identity.audit_events')).toBe('P0001');
+    expect(await outcome(DB_ROLES.identityMigrator, 'DELETE FROM identity.audit_events')).toBe('P0001');
+    expect(await outcome(DB_ROLES.identity, "DELETE FROM identity.audit_events WHERE occurred_at > now() - interval '1 hour'")).toBe(
+      'P0001',
+    );
+    const [{ n }] = await as<{ n: number }>(
+      DB_ROLES.identity,
+      "SELECT count(*)::int AS n FROM identity.audit_events WHERE details->>'probe' = 'true'",
+    );
+    expect(n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('identity_app may delete events older than a day (the retention), and only those', async () => {
+    await as(DB_ROLES.identity, event('2 days'));
+    expect(await outcome(DB_ROLES.identity, "DELETE FROM identity.audit_events WHERE occurred_at < now() - interval '1 day'")).toBe('ok');
+    const [{ n }] = await as<{ n: number }>(
+      DB_ROLES.identity,
+      "SELECT count(*)::int AS n FROM identity.audit_events WHERE occurred_at < now() - interval '1 day'",
+    );
+    expect(n).toBe(0);
   });
 });

@@ -75,6 +75,9 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   /** how long a sign-up waits for profiles to apply its user.registered (read your writes); 0: not at all */
   @Type(() => Number) @IsInt() @Min(0) @Max(30000) SIGNUP_PROFILE_WAIT_MS = 2000;
 
+  /** audit events older than this are deleted by a scheduled job (at least a day: the table refuses younger deletions) */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3650) AUDIT_RETENTION_DAYS = 90;
+
   @IsString() @IsNotEmpty() GORB_INSTANCE_DOMAIN = 'localhost';
   @Type(() => Number) @IsInt() @Min(60) @Max(30 * 86400) GORB_ACCESS_TTL_SECONDS = 86400;
 }

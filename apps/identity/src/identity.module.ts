@@ -37,6 +37,8 @@ import { AuthConfigRepository } from './auth-config/auth-config.repository.js';
 import { AuthConfigService } from './auth-config/auth-config.service.js';
 import { PublicConfigController } from './auth-config/public-config.controller.js';
 import { Clock, SystemClock } from './common/clock.js';
+import { AuditLog } from './core/audit/audit-log.js';
+import { AuditRepository } from './core/audit/audit.repository.js';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { CodesRepository } from './email/codes.repository.js';
 import { CodesService } from './email/codes.service.js';
@@ -103,6 +105,8 @@ export class IdentityModule {
         { provide: RATE_LIMIT_RULES, useValue: { rules: IDENTITY_RATE_LIMITS, multiplier: config.RATE_LIMIT_MULTIPLIER } },
         RateLimits,
         Sql,
+        AuditRepository,
+        AuditLog,
         UsersRepository,
         CurrentUserCache,
         EmailClaims,

@@ -9,7 +9,8 @@
 -- Per app (identity, profiles):
 --   <app>_migrator  owns schema <app> and everything in it; `main.js migrate` connects as it.
 --   <app>_app       the running app: SELECT/INSERT/UPDATE/DELETE on its own schema's tables, no DDL,
---                   nothing at all in the other app's schema, no CREATE anywhere.
+--                   nothing at all in the other app's schema, no CREATE anywhere; on
+--                   identity.audit_events (append-only) no UPDATE either.
 -- Neither is a superuser or may create databases or roles. The admin (database owner) becomes a
 -- member of both migrator roles so it can inspect, reset and repair the schemas.
 \set ON_ERROR_STOP on
@@ -62,3 +63,9 @@ ALTER DEFAULT PRIVILEGES FOR ROLE profiles_migrator IN SCHEMA profiles
   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO profiles_app;
 ALTER DEFAULT PRIVILEGES FOR ROLE profiles_migrator IN SCHEMA profiles
   GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO profiles_app;
+
+-- The audit log is append-only: the runtime role may add and read events (and the retention job
+-- deletes old ones), never change one. The grants above are restated on every run, so restate the
+-- exception too (the table's migration revokes it when it creates the table).
+SELECT 'REVOKE UPDATE, TRUNCATE ON identity.audit_events FROM identity_app'
+ WHERE to_regclass('identity.audit_events') IS NOT NULL \gexec
