@@ -39,6 +39,9 @@ import { PublicConfigController } from './auth-config/public-config.controller.j
 import { Clock, SystemClock } from './common/clock.js';
 import { AuditLog } from './core/audit/audit-log.js';
 import { AuditRepository } from './core/audit/audit.repository.js';
+import { OAuthConfigsAdmin } from './core/oauth/oauth-configs.admin.js';
+import { OAuthConfigsRepository } from './core/oauth/oauth-configs.repository.js';
+import { OAuthProviderConfigs } from './core/oauth/oauth-configs.service.js';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { CodesRepository } from './email/codes.repository.js';
 import { CodesService } from './email/codes.service.js';
@@ -97,6 +100,9 @@ export class IdentityModule {
         Outbox,
         AuthConfigRepository,
         AuthConfigService,
+        OAuthConfigsRepository,
+        OAuthProviderConfigs,
+        OAuthConfigsAdmin,
         CodesRepository,
         CodesService,
         MailIntents,

@@ -5,4 +5,5 @@ export * from './insforge/fields.js';
 export * from './insforge/email.dto.js';
 export * from './insforge/auth.dto.js';
 export * from './insforge/profile.dto.js';
+export * from './insforge/oauth.dto.js';
 export * from './gorb/gorb.dto.js';

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { OAUTH_PROVIDERS } from './insforge/oauth.dto.js';
 
 /** OpenAPI schema of a profile, shared by the user object and the profiles API. */
 export const PROFILE_SCHEMA = {
@@ -62,24 +63,9 @@ export interface PublicAuthConfig {
   disableSignup: boolean;
 }
 
-/** Everything `oAuthProviders` may list (InsForge's provider enum). */
-const OAUTH_PROVIDERS = [
-  'google',
-  'github',
-  'discord',
-  'linkedin',
-  'facebook',
-  'instagram',
-  'tiktok',
-  'apple',
-  'x',
-  'spotify',
-  'microsoft',
-];
-
 /** OpenAPI schema of {@link PublicAuthConfig}. */
 export class PublicAuthConfigDto implements PublicAuthConfig {
-  @ApiProperty({ type: 'array', items: { type: 'string', enum: OAUTH_PROVIDERS }, description: 'Configured built-in OAuth providers' })
+  @ApiProperty({ type: 'array', items: { type: 'string', enum: [...OAUTH_PROVIDERS] }, description: 'Configured built-in OAuth providers' })
   oAuthProviders: string[];
 
   @ApiProperty({ type: [String], description: 'Keys of configured custom OIDC providers' })

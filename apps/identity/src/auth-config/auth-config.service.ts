@@ -3,12 +3,16 @@ import type { PublicAuthConfig } from '@app/contracts';
 import { isDependencyUnavailable } from '@app/core';
 import type { AuthConfig } from './auth-config.entity.js';
 import { AuthConfigRepository } from './auth-config.repository.js';
+import { OAuthProviderConfigs } from '../core/oauth/oauth-configs.service.js';
 
 @Injectable()
 export class AuthConfigService {
   private lastPublic?: PublicAuthConfig;
 
-  constructor(private readonly repo: AuthConfigRepository) {}
+  constructor(
+    private readonly repo: AuthConfigRepository,
+    private readonly oauth: OAuthProviderConfigs,
+  ) {}
 
   get(): Promise<AuthConfig> {
     return this.repo.get();
@@ -20,7 +24,8 @@ export class AuthConfigService {
    */
   async publicConfig(): Promise<PublicAuthConfig> {
     try {
-      this.lastPublic = toPublicConfig(await this.repo.get());
+      const [config, providers] = await Promise.all([this.repo.get(), this.oauth.configured()]);
+      this.lastPublic = toPublicConfig(config, providers);
       return this.lastPublic;
     } catch (err) {
       if (this.lastPublic && isDependencyUnavailable(err)) return this.lastPublic;
@@ -29,11 +34,17 @@ export class AuthConfigService {
   }
 }
 
-/** What anyone may read: the redirect allow-list is deliberately left out, as InsForge does. */
-export function toPublicConfig(c: AuthConfig): PublicAuthConfig {
+/**
+ * What anyone may read: the redirect allow-list is deliberately left out, as InsForge does; the
+ * providers are those with a configuration (their names only).
+ */
+export function toPublicConfig(
+  c: AuthConfig,
+  providers: Pick<PublicAuthConfig, 'oAuthProviders' | 'customOAuthProviders'>,
+): PublicAuthConfig {
   return {
-    oAuthProviders: [],
-    customOAuthProviders: [],
+    oAuthProviders: providers.oAuthProviders,
+    customOAuthProviders: providers.customOAuthProviders,
     requireEmailVerification: c.requireEmailVerification,
     passwordMinLength: c.passwordMinLength,
     requireNumber: c.requireNumber,

@@ -1,0 +1,242 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  MinLength,
+  NotEquals,
+} from 'class-validator';
+
+/** InsForge's provider enum: everything `oAuthProviders` may list and `/oauth/:provider` may name. */
+export const OAUTH_PROVIDERS = Object.freeze([
+  'google',
+  'github',
+  'discord',
+  'linkedin',
+  'facebook',
+  'instagram',
+  'tiktok',
+  'apple',
+  'x',
+  'spotify',
+  'microsoft',
+] as const);
+export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
+export const isOAuthProvider = (v: unknown): v is OAuthProvider =>
+  typeof v === 'string' && (OAUTH_PROVIDERS as readonly string[]).includes(v);
+
+/** A custom OIDC provider's key, as InsForge: it names the provider in URLs and `user.providers`. */
+export const CUSTOM_OAUTH_KEY = /^[a-z0-9_-]{1,64}$/;
+
+const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+/** Trimmed, blank entries dropped and duplicates removed (as InsForge normalises nativeClientIds). */
+const normalizeIds = () =>
+  Transform(({ value }) =>
+    Array.isArray(value) ? [...new Set(value.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== ''))] : value,
+  );
+const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/** Fields shared by create and update of a built-in provider's configuration. */
+class OAuthConfigFields {
+  @ApiPropertyOptional({ maxLength: 512, description: "The application's client id at the provider" })
+  @IsOptional()
+  @trim()
+  @IsString({ message: 'Expected string' })
+  @MaxLength(512)
+  clientId?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 8192,
+    description: 'Write-only: stored encrypted, never returned (GET answers `hasClientSecret` instead)',
+  })
+  @IsOptional()
+  @IsString({ message: 'Expected string' })
+  @MaxLength(8192)
+  clientSecret?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    description: 'Server-trusted native app client IDs used as ID-token audiences',
+  })
+  @IsOptional()
+  @normalizeIds()
+  @IsArray({ message: 'Expected array' })
+  @ArrayMaxSize(20, { message: 'At most 20 native client IDs are allowed' })
+  @IsString({ each: true, message: 'Expected string' })
+  @MaxLength(255, { each: true })
+  nativeClientIds?: string[];
+
+  @ApiPropertyOptional({ type: [String], maxItems: 50, description: "Scopes asked of the provider (default: the provider's usual ones)" })
+  @IsOptional()
+  @IsArray({ message: 'Expected array' })
+  @ArrayMaxSize(50)
+  @IsString({ each: true, message: 'Expected string' })
+  @MinLength(1, { each: true })
+  @MaxLength(200, { each: true })
+  @Matches(/^[\x21-\x7e]+$/, { each: true, message: 'A scope is printable ASCII without spaces' })
+  scopes?: string[];
+
+  @ApiPropertyOptional({ format: 'uri', maxLength: 2048, description: 'Kept for InsForge compatibility; the callback URL is always ours' })
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'Invalid URL' })
+  @MaxLength(2048)
+  redirectUri?: string;
+
+  @ApiPropertyOptional({ description: "InsForge Cloud's shared keys: not available here, true is refused" })
+  @IsOptional()
+  @IsBoolean({ message: 'Expected boolean' })
+  useSharedKey?: boolean;
+}
+
+export class CreateOAuthConfigRequest extends OAuthConfigFields {
+  @ApiProperty({ enum: OAUTH_PROVIDERS })
+  @IsIn(OAUTH_PROVIDERS, { message: `Invalid enum value. Expected ${OAUTH_PROVIDERS.map((p) => `'${p}'`).join(' | ')}` })
+  provider: OAuthProvider;
+}
+
+export class UpdateOAuthConfigRequest extends OAuthConfigFields {}
+
+/** A built-in provider's configuration as the admin API returns it: never the secret itself. */
+export interface OAuthConfigResponse {
+  id: string;
+  provider: OAuthProvider;
+  clientId: string | null;
+  hasClientSecret: boolean;
+  nativeClientIds: string[];
+  redirectUri: string | null;
+  scopes: string[] | null;
+  useSharedKey: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class OAuthConfigDto implements OAuthConfigResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: OAUTH_PROVIDERS }) provider: OAuthProvider;
+  @ApiProperty({ type: String, nullable: true }) clientId: string | null;
+  @ApiProperty({ description: 'Whether a client secret is stored (the secret itself is never returned)' }) hasClientSecret: boolean;
+  @ApiProperty({ type: [String], maxItems: 20, description: 'Server-trusted native app client IDs used as ID-token audiences' })
+  nativeClientIds: string[];
+  @ApiProperty({ type: String, nullable: true }) redirectUri: string | null;
+  @ApiProperty({ type: [String], nullable: true }) scopes: string[] | null;
+  @ApiProperty() useSharedKey: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class OAuthConfigListDto {
+  @ApiProperty({ type: [OAuthConfigDto] }) data: OAuthConfigResponse[];
+  @ApiProperty({ type: 'integer' }) count: number;
+}
+
+/** Fields shared by create and update of a custom OIDC provider. */
+class CustomOAuthConfigFields {
+  @ApiProperty({ minLength: 1, maxLength: 100, description: 'Shown to users' })
+  @trim()
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Name is required' })
+  @MaxLength(100)
+  name: string;
+
+  @ApiProperty({
+    format: 'uri',
+    maxLength: 2048,
+    description: "The issuer's OpenID discovery document (https; fetched by the server, only from this admin-set URL)",
+  })
+  @IsUrl(HTTP_URL, { message: 'Invalid url' })
+  @MaxLength(2048)
+  discoveryEndpoint: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 512 })
+  @trim()
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Client ID is required' })
+  @MaxLength(512)
+  clientId: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 8192, description: 'Write-only: stored encrypted, never returned' })
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Client secret is required' })
+  @MaxLength(8192)
+  clientSecret: string;
+}
+
+export class CreateCustomOAuthConfigRequest extends CustomOAuthConfigFields {
+  @ApiProperty({ pattern: CUSTOM_OAUTH_KEY.source, description: 'Lowercase letters, digits, `-` and `_`; `configs` is reserved' })
+  @IsString({ message: 'Expected string' })
+  @Matches(CUSTOM_OAUTH_KEY, { message: 'Key must contain only lowercase letters, numbers, hyphens, and underscores' })
+  @NotEquals('configs', { message: 'Key "configs" is reserved' })
+  key: string;
+}
+
+export class UpdateCustomOAuthConfigRequest {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @IsOptional()
+  @trim()
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Name is required' })
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ format: 'uri', maxLength: 2048 })
+  @IsOptional()
+  @IsUrl(HTTP_URL, { message: 'Invalid url' })
+  @MaxLength(2048)
+  discoveryEndpoint?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 512 })
+  @IsOptional()
+  @trim()
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Client ID is required' })
+  @MaxLength(512)
+  clientId?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 8192, description: 'Write-only: stored encrypted, never returned' })
+  @IsOptional()
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Client secret is required' })
+  @MaxLength(8192)
+  clientSecret?: string;
+}
+
+export interface CustomOAuthConfigResponse {
+  id: string;
+  key: string;
+  name: string;
+  discoveryEndpoint: string;
+  clientId: string;
+  hasClientSecret: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export class CustomOAuthConfigDto implements CustomOAuthConfigResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() key: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'uri' }) discoveryEndpoint: string;
+  @ApiProperty() clientId: string;
+  @ApiProperty({ description: 'Always true: a custom provider needs its secret (never returned)' }) hasClientSecret: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class CustomOAuthConfigListDto {
+  @ApiProperty({ type: [CustomOAuthConfigDto] }) data: CustomOAuthConfigResponse[];
+  @ApiProperty({ type: 'integer' }) count: number;
+}
+
+/** `DELETE …/config` */
+export class OAuthConfigDeletedDto {
+  @ApiProperty() success: boolean;
+  @ApiProperty() message: string;
+}
