@@ -1,6 +1,7 @@
 export * from './queues.js';
 export * from './errors.js';
 export * from './user.js';
+export * from './token-shapes.js';
 export * from './insforge/fields.js';
 export * from './insforge/email.dto.js';
 export * from './insforge/auth.dto.js';
