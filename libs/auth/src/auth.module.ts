@@ -1,16 +1,19 @@
 import { type DynamicModule, type InjectionToken, Module, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AccessTokenGuard } from './access-token.guard.js';
+import { AccessTokenVerifier, type JwtVerifyOptions } from './access-token.verifier.js';
+import { KEY_RESOLVER, RemoteJwksResolver } from './key-resolver.js';
+import { ACCESS_TOKEN_ALGORITHMS } from './principal.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 type ModuleImport = NonNullable<DynamicModule['imports']>[number];
-import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
-import { AccessTokenGuard } from './access-token.guard.js';
-import { AccessTokenStrategy, JWT_VERIFY_OPTIONS, type JwtVerifyOptions } from './access-token.strategy.js';
-import { KEY_RESOLVER, RemoteJwksResolver } from './key-resolver.js';
-import { VerifiedTokens } from './verified-tokens.js';
 
 /**
  * Access-token verification for any app. `keys` is where public keys come from: identity passes
  * its own key store; other apps pass `jwksUrl` and never hold a private key or a shared secret.
+ * Exports the JwtService it verifies with (identity signs with it too, passing its private key per
+ * call) and the verifier itself (for tokens that arrive outside the guard).
  */
 @Module({})
 export class JwtAuthModule {
@@ -21,18 +24,21 @@ export class JwtAuthModule {
       'jwksUrl' in opts
         ? { provide: KEY_RESOLVER, useValue: new RemoteJwksResolver(opts.jwksUrl, opts.jwksRefreshSeconds) }
         : { provide: KEY_RESOLVER, useExisting: opts.keyResolver };
+    // No key here: each verification passes the KeyObject its kid resolves to.
+    const jwt = JwtModule.register({
+      verifyOptions: { algorithms: [...ACCESS_TOKEN_ALGORITHMS], issuer: opts.issuer, audience: opts.audience },
+    });
     return {
       module: JwtAuthModule,
-      imports: [PassportModule, ...('imports' in opts ? opts.imports : [])],
+      imports: [jwt, ...('imports' in opts ? opts.imports : [])],
       providers: [
         resolver,
-        { provide: JWT_VERIFY_OPTIONS, useValue: { issuer: opts.issuer, audience: opts.audience } },
-        AccessTokenStrategy,
+        AccessTokenVerifier,
         // One per app, shared with code that must make it forget revoked sessions.
         { provide: VerifiedTokens, useValue: new VerifiedTokens() },
         { provide: APP_GUARD, useClass: AccessTokenGuard },
       ],
-      exports: [KEY_RESOLVER, VerifiedTokens],
+      exports: [jwt, KEY_RESOLVER, VerifiedTokens, AccessTokenVerifier],
     };
   }
 }

@@ -297,8 +297,8 @@ export class AuthService {
       const session = await this.sessions.sessionOfRefreshToken(input.bodyToken);
       if (session) await this.sessions.revoke(session.id, 'logout');
     } else if (input.bearer.kind === 'token') {
-      const claims = await this.tokens.verify(input.bearer.token);
-      if (claims) await this.sessions.revokeForUser(claims.sub, claims.sid, 'logout');
+      const caller = await this.tokens.verify(input.bearer.token);
+      if (caller) await this.sessions.revokeForUser(caller.userId, caller.sessionId, 'logout');
     }
     return { body: done, cookie: client === 'web' ? 'clear' : undefined };
   }
