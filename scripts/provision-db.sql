@@ -29,6 +29,9 @@ GRANT identity_migrator, profiles_migrator TO :"admin";
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
 GRANT CONNECT ON DATABASE :"db" TO identity_migrator, identity_app, profiles_migrator, profiles_app;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+-- pg_trgm backs identity's user search (trigram indexes). The migrators may not create extensions;
+-- it is a trusted extension, so the database owner (or a superuser) creates it here, once.
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 -- Each schema belongs to its migrator. Objects an older setup created under another role (one
 -- shared role for every app) move to the migrator; a table's own sequences move with it.

@@ -42,6 +42,7 @@ import { AuditRepository } from './core/audit/audit.repository.js';
 import { OAuthConfigsAdmin } from './core/oauth/oauth-configs.admin.js';
 import { OAuthConfigsRepository } from './core/oauth/oauth-configs.repository.js';
 import { OAuthProviderConfigs } from './core/oauth/oauth-configs.service.js';
+import { UserBans } from './core/users/user-bans.js';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { CodesRepository } from './email/codes.repository.js';
 import { CodesService } from './email/codes.service.js';
@@ -114,6 +115,7 @@ export class IdentityModule {
         AuditRepository,
         AuditLog,
         UsersRepository,
+        UserBans,
         CurrentUserCache,
         EmailClaims,
         ProfileHandoff,

@@ -20,6 +20,8 @@ export const ERROR_CODES = Object.freeze({
   AUTH_OAUTH_CONFIG_ERROR: 'AUTH_OAUTH_CONFIG_ERROR',
   AUTH_OAUTH_CONFIG_NOT_FOUND: 'AUTH_OAUTH_CONFIG_NOT_FOUND',
   AUTH_UNSUPPORTED_PROVIDER: 'AUTH_UNSUPPORTED_PROVIDER',
+  /** ours: the account is banned (only answered once the password or emailed code was proven) */
+  AUTH_USER_BANNED: 'AUTH_USER_BANNED',
 } as const);
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

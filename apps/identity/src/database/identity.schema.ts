@@ -5,6 +5,7 @@ import { OpaqueAccessToken, RefreshToken, Session } from '../sessions/session.en
 import { SigningKey } from '../tokens/signing-key.entity.js';
 import { User, UserProvider } from '../users/user.entity.js';
 import { IdentityInitial1763800000000 } from './migrations/1763800000000-IdentityInitial.js';
+import { UsersSearchAndBans1764200000000 } from './migrations/1764200000000-UsersSearchAndBans.js';
 import { IdentityAuditEvents1764410000000 } from './migrations/1764410000000-IdentityAuditEvents.js';
 import { OAuthConfigs1764600000000 } from './migrations/1764600000000-OAuthConfigs.js';
 
@@ -12,5 +13,5 @@ export const IDENTITY_SCHEMA: SchemaOptions = {
   schema: 'identity',
   app: 'identity',
   entities: [User, UserProvider, Session, RefreshToken, OpaqueAccessToken, OneTimeCode, AuthConfig, SigningKey],
-  migrations: [IdentityInitial1763800000000, IdentityAuditEvents1764410000000, OAuthConfigs1764600000000],
+  migrations: [IdentityInitial1763800000000, UsersSearchAndBans1764200000000, IdentityAuditEvents1764410000000, OAuthConfigs1764600000000],
 };

@@ -153,7 +153,13 @@ export class GorbService {
     const rotated = await this.sessions.rotate(refreshToken, meta, (s) => {
       if (s.api !== 'gorb') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
     });
-    const accessToken = await this.db.transaction((m) => this.issueAccessToken(m, rotated.session.id));
+    // The session may have gone since the rotation (its user deleted): its refresh token is dead too.
+    const accessToken = await this.db
+      .transaction((m) => this.issueAccessToken(m, rotated.session.id))
+      .catch((err: { code?: string }) => {
+        if (err.code === '23503') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
+        throw err;
+      });
     return { access_token: accessToken, refresh_token: rotated.refreshToken, expires_in: this.config.GORB_ACCESS_TTL_SECONDS };
   }
 

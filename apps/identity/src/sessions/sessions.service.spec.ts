@@ -3,6 +3,7 @@ import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
 import type { CurrentUserCache } from '../users/current-user.cache.js';
 import type { UserEvents } from '../users/user-events.js';
+import { type UserBans, userBanned } from '../core/users/user-bans.js';
 import type { RefreshTokenRow, SessionRow, SessionsRepository } from './sessions.repository.js';
 import { refreshTokenReuse } from './sessions.metrics.js';
 import { SessionsService } from './sessions.service.js';
@@ -52,6 +53,7 @@ describe('SessionsService refresh rotation', () => {
   let clock: FakeClock;
   let svc: SessionsService;
   let store: ReturnType<typeof fakeRepo>;
+  let bans: { assertMayStartSession: jest.Mock };
 
   beforeEach(() => {
     clock = new FakeClock();
@@ -62,16 +64,25 @@ describe('SessionsService refresh rotation', () => {
       SESSION_ABSOLUTE_TTL_SECONDS: 86400,
     });
     const cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
+    bans = { assertMayStartSession: jest.fn(async () => undefined) };
     svc = new SessionsService(
       store.repo as unknown as SessionsRepository,
       clock,
       config,
       cache as unknown as CurrentUserCache,
       {} as unknown as UserEvents,
+      bans as unknown as UserBans,
     );
   });
 
   const begin = () => svc.start({} as never, 'u1', { api: 'insforge', clientType: 'mobile', meta });
+
+  it('starts no session for a user the ban check refuses', async () => {
+    bans.assertMayStartSession.mockRejectedValueOnce(userBanned());
+    await expect(begin()).rejects.toMatchObject({ code: 'AUTH_USER_BANNED' });
+    expect(store.sessions.size).toBe(0);
+    expect(bans.assertMayStartSession).toHaveBeenCalledWith(expect.anything(), 'u1');
+  });
 
   it('rotates on every use and stores only hashes', async () => {
     const { refreshToken: a } = await begin();

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ApiError, fromEntityManager, type Queryable, type RequestMeta } from '@app/core';
 import { Clock } from '../common/clock.js';
+import { UserBans } from '../core/users/user-bans.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
@@ -42,13 +43,17 @@ export class SessionsService {
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
     private readonly cache: CurrentUserCache,
     private readonly events: UserEvents,
+    private readonly bans: UserBans,
   ) {}
 
   isLive(s: SessionRow, now = this.clock.now()): boolean {
     return !s.revokedAt && s.idleExpiresAt > now && s.absoluteExpiresAt > now;
   }
 
-  /** A new session with its first refresh token, inside the caller's transaction. */
+  /**
+   * A new session with its first refresh token, inside the caller's transaction, after the caller
+   * proved the account is theirs: a banned user gets none (see UserBans).
+   */
   async start(
     m: EntityManager,
     userId: string,
@@ -58,6 +63,7 @@ export class SessionsService {
     const absolute = new Date(now + this.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
     const idle = new Date(Math.min(now + this.config.SESSION_IDLE_TTL_SECONDS * 1000, absolute.getTime()));
     const q = fromEntityManager(m);
+    await this.bans.assertMayStartSession(q, userId);
     const session = await this.repo.insertSession(q, {
       userId,
       api: opts.api,

@@ -13,6 +13,8 @@ export class User {
   @Column('jsonb', { default: {} }) metadata: Record<string, unknown>;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
+  /** set by an admin's ban: no new session starts while it is */
+  @Column('timestamptz', { name: 'banned_at', nullable: true }) bannedAt: Date | null;
 }
 
 @Entity({ schema: 'identity', name: 'user_providers' })
