@@ -33,6 +33,9 @@ export const PORTS = {
   imageMailerManagement: 13253 + OFFSET,
   /** the fault tests' own PostgreSQL cluster (test/harness/pg-cluster.ts) */
   faultPg: 15447 + OFFSET,
+  /** OAuth tests: oidc-provider standing in for Google, a GitHub-style OAuth 2.0 server */
+  oidcProvider: 14071 + OFFSET,
+  oauthServer: 14072 + OFFSET,
 } as const;
 
 /** Where an app's (or the second mailer's) health and metrics are served. */
@@ -67,6 +70,32 @@ export const DB_ROLES = {
   identityMigrator: { DB_USER: 'identity_migrator', DB_PASSWORD: process.env.IDENTITY_MIGRATOR_DB_PASSWORD ?? 'identity_migrator' },
   profilesMigrator: { DB_USER: 'profiles_migrator', DB_PASSWORD: process.env.PROFILES_MIGRATOR_DB_PASSWORD ?? 'profiles_migrator' },
 } as const;
+
+/**
+ * The OAuth test providers and identity's registration at them. identity reaches them through
+ * OAUTH_PROVIDER_ENDPOINTS, the operator setting that points a built-in provider elsewhere.
+ */
+export const OIDC_PROVIDER_URL = `http://127.0.0.1:${PORTS.oidcProvider}`;
+export const OAUTH_SERVER_URL = `http://127.0.0.1:${PORTS.oauthServer}`;
+export const OAUTH_TEST_CLIENTS = {
+  google: { clientId: 'e2e-google-client', clientSecret: 'e2e-google-secret' },
+  github: { clientId: 'e2e-github-client', clientSecret: 'e2e-github-secret' },
+} as const;
+const OAUTH_ENDPOINTS = {
+  google: {
+    issuer: OIDC_PROVIDER_URL,
+    authorizationEndpoint: `${OIDC_PROVIDER_URL}/auth`,
+    tokenEndpoint: `${OIDC_PROVIDER_URL}/token`,
+    userinfoEndpoint: `${OIDC_PROVIDER_URL}/me`,
+    jwksUri: `${OIDC_PROVIDER_URL}/jwks`,
+  },
+  github: {
+    issuer: OAUTH_SERVER_URL,
+    authorizationEndpoint: `${OAUTH_SERVER_URL}/login/oauth/authorize`,
+    tokenEndpoint: `${OAUTH_SERVER_URL}/login/oauth/access_token`,
+    apiBaseUrl: OAUTH_SERVER_URL,
+  },
+};
 
 /** The environment every app process of the e2e stack gets. */
 export function stackEnv(): Record<string, string> {
@@ -108,5 +137,7 @@ export function stackEnv(): Record<string, string> {
     // 2 s default is ample on a production node; this shared 2-core test machine runs at load 20.
     SIGNUP_PROFILE_WAIT_MS: '10000',
     JWKS_REFRESH_SECONDS: '2',
+    OAUTH_CLIENTS: JSON.stringify(OAUTH_TEST_CLIENTS),
+    OAUTH_PROVIDER_ENDPOINTS: JSON.stringify(OAUTH_ENDPOINTS),
   };
 }

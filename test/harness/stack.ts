@@ -1,14 +1,23 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, DB_ROLES, MANAGEMENT_URL, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
+import { BASE_URL, DATA, DB_ROLES, MANAGEMENT_URL, OAUTH_TEST_CLIENTS, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
 
 /**
  * The processes of the e2e stack, started the way they are deployed: each app its own process,
  * the gateway in front. Their pids live in a state file so that global setup, the test files
  * (which stop and restart apps) and global teardown all see the same stack.
  */
-export type ProcName = 'identity' | 'identity2' | 'profiles' | 'mailer' | 'mailer2' | 'gateway' | 'sink';
+export type ProcName = 'identity' | 'identity2' | 'profiles' | 'mailer' | 'mailer2' | 'gateway' | 'sink' | 'oidcProvider' | 'oauthServer';
+
+/** A test provider's registration of identity: its callback through the base URL. */
+const oauthClient = (provider: keyof typeof OAUTH_TEST_CLIENTS) => [
+  {
+    client_id: OAUTH_TEST_CLIENTS[provider].clientId,
+    client_secret: OAUTH_TEST_CLIENTS[provider].clientSecret,
+    redirect_uris: [`${BASE_URL}/api/auth/oauth/${provider}/callback`],
+  },
+];
 
 const STATE = join(DATA, 'stack.json');
 const LOGS = join(DATA, 'logs');
@@ -61,6 +70,16 @@ const COMMANDS: Record<ProcName, Command> = {
     prepare: prepareNginx,
     ready: `http://127.0.0.1:${PORTS.gateway}/healthz`,
     env: { NGINX_PREFIX: join(DATA, 'nginx'), NGINX_WORKER_PROCESSES: '1' },
+  },
+  oidcProvider: {
+    args: ['test/harness/oidc-provider.mjs'],
+    ready: `http://127.0.0.1:${PORTS.oidcProvider}/health`,
+    env: { OIDC_PORT: String(PORTS.oidcProvider), OIDC_CLIENTS: JSON.stringify(oauthClient('google')) },
+  },
+  oauthServer: {
+    args: ['test/harness/oauth-server.mjs'],
+    ready: `http://127.0.0.1:${PORTS.oauthServer}/health`,
+    env: { OAUTH_SERVER_PORT: String(PORTS.oauthServer), OAUTH_SERVER_CLIENTS: JSON.stringify(oauthClient('github')) },
   },
   sink: {
     args: ['test/harness/mail-sink.mjs'],

@@ -42,6 +42,10 @@ const OPERATIONS: { method: string; path: string; servedBy: App }[] = [
   { method: 'GET', path: '/api/auth/email/reset-password-link', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/email/reset-password', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/email/send-otp', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/{provider}', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/{provider}/callback', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/oauth/{provider}/callback', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/oauth/exchange', servedBy: 'identity' },
   // Served by the profiles app, compared with profiles' own document. Our PATCH extension (a key
   // set to `null` is removed) makes `name` and `avatar_url` nullable in ours: accepting more than
   // the reference is no difference to its clients, so it needs no entry below.
@@ -66,6 +70,16 @@ const DELIBERATE: Record<string, string> = {
   // transaction and deliver it from the mailer, so sign-up never fails on delivery (README).
   // Our 429 is the sign-up rate limit.
   'POST /api/auth/users: status 500 not documented in ours': 'mail is handed off durably; sign-up never fails on delivery',
+  // OAuth (README, "OAuth sign-in"). InsForge wraps a missing provider configuration into 500
+  // AUTH_OAUTH_CONFIG_ERROR; it is not a server fault, so ours is 501 with the same code and message.
+  'GET /api/auth/oauth/{provider}: status 500 not documented in ours': 'an unconfigured provider is 501, not 500',
+  // InsForge's own schema (oAuthInitRequestSchema) requires it, whatever its OpenAPI file says.
+  'GET /api/auth/oauth/{provider} query parameter code_challenge: required by ours, optional in the reference':
+    'as-built §1.3: the code challenge is required',
+  // A token in the callback URL is never accepted: only a code, exchanged at the provider's token endpoint.
+  'GET /api/auth/oauth/{provider}/callback query parameter token: missing in ours': 'no ID token is taken from a URL',
+  // InsForge answers 400 for a bad code (INVALID_INPUT) and for a wrong verifier (AUTH_UNAUTHORIZED).
+  'POST /api/auth/oauth/exchange: status 401 not documented in ours': 'as-built §1.3: a bad code or verifier is a 400',
 };
 
 const KINDS = ['request', 'responses', 'statuses', 'parameters', 'security'] as const;

@@ -17,6 +17,8 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { BaseEnv, SecretWithDevelopmentDefault, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
+import { parseOAuthClients } from './core/oauth/provider-configs.js';
+import { parseEndpointOverrides } from './core/oauth/providers/provider-endpoints.js';
 
 /** Development defaults of the secrets (also in .env.example): refused unless NODE_ENV is development/test. */
 export const DEV_HMAC_SECRET = 'dev-only-change-me-dev-only-change-me';
@@ -31,6 +33,20 @@ class NeedsSecureCookie implements ValidatorConstraintInterface {
   }
   defaultMessage(): string {
     return 'needs COOKIE_SECURE=true (browsers drop SameSite=None and Partitioned cookies that are not Secure)';
+  }
+}
+
+/** A JSON variable checked by its parser, every problem named. */
+@ValidatorConstraint({ name: 'jsonSetting' })
+class JsonSetting implements ValidatorConstraintInterface {
+  private problems: string[] = [];
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const parse = args.constraints[0] as (v: string | undefined) => { problems: string[] };
+    this.problems = parse(typeof value === 'string' ? value : undefined).problems;
+    return this.problems.length === 0;
+  }
+  defaultMessage(): string {
+    return this.problems.join('; ');
   }
 }
 
@@ -77,6 +93,12 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
 
   /** audit events older than this are deleted by a scheduled job (at least a day: the table refuses younger deletions) */
   @Type(() => Number) @IsInt() @Min(1) @Max(3650) AUDIT_RETENTION_DAYS = 90;
+  /** how long an OAuth sign-in may take between the authorize request and the provider's callback */
+  @Type(() => Number) @IsInt() @Min(60) @Max(3600) OAUTH_STATE_TTL_SECONDS = 600;
+  /** operator-only: built-in providers' endpoints pointed elsewhere (tests, enterprise gateways); JSON, see README */
+  @IsOptional() @IsString() @Validate(JsonSetting, [parseEndpointOverrides]) OAUTH_PROVIDER_ENDPOINTS?: string;
+  /** OAuth client credentials per provider; JSON `{"google": {"clientId", "clientSecret"}}` */
+  @IsOptional() @IsString() @Validate(JsonSetting, [parseOAuthClients]) OAUTH_CLIENTS?: string;
 
   @IsString() @IsNotEmpty() GORB_INSTANCE_DOMAIN = 'localhost';
   @Type(() => Number) @IsInt() @Min(60) @Max(30 * 86400) GORB_ACCESS_TTL_SECONDS = 86400;

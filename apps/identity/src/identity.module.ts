@@ -52,6 +52,15 @@ import { EmailTasksWorker } from './email/email-tasks.worker.js';
 import { EmailService } from './email/email.service.js';
 import { MailIntents } from './email/mail-intents.js';
 import { IdentityConfig } from './identity.config.js';
+import { OAuthController } from './api/oauth/oauth.controller.js';
+import { OAuthFlows } from './api/oauth/oauth-flows.service.js';
+import { ProviderSettings } from './core/oauth/provider-settings.js';
+import { ExchangeCodes } from './core/oauth/exchange-codes.js';
+import { OAuthAccounts } from './core/oauth/oauth-accounts.service.js';
+import { OAuthIdentitiesRepository } from './core/oauth/oauth-identities.repository.js';
+import { OAuthStates } from './core/oauth/oauth-states.js';
+import { ProviderConfigSource } from './core/oauth/provider-configs.js';
+import { ProviderClient } from './core/oauth/providers/provider-client.js';
 import { AccessTokens } from './tokens/access-tokens.service.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
@@ -93,7 +102,15 @@ export class IdentityModule {
         keys,
         JwtAuthModule.forRoot({ issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, keyResolver: SigningKeys, imports: [keys] }),
       ],
-      controllers: [PublicConfigController, AuthController, SessionsController, EmailController, JwksController, GorbController],
+      controllers: [
+        PublicConfigController,
+        AuthController,
+        SessionsController,
+        EmailController,
+        JwksController,
+        GorbController,
+        OAuthController,
+      ],
       providers: [
         { provide: IdentityConfig, useValue: config },
         { provide: Clock, useClass: SystemClock },
@@ -130,6 +147,13 @@ export class IdentityModule {
         GorbService,
         EmailFlowsService,
         EmailTasksWorker,
+        { provide: ProviderConfigSource, useClass: ProviderSettings },
+        ProviderClient,
+        OAuthStates,
+        ExchangeCodes,
+        OAuthIdentitiesRepository,
+        OAuthAccounts,
+        OAuthFlows,
         // Workers sit in the root module so they stop before TypeORM closes the database.
         ...PROFILE_SYNC_PROVIDERS,
       ],

@@ -9,6 +9,7 @@ import {
   serveOpenApi,
   startManagementServer,
 } from '@app/core';
+import { acceptFormPostCallbacks } from './api/oauth/form-post.js';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { IdentityConfig } from './identity.config.js';
 import { IdentityModule, KeysCliModule } from './identity.module.js';
@@ -42,6 +43,7 @@ if (command === 'migrate') {
 } else {
   collectProcessMetrics('identity');
   const app = await createHttpApp(IdentityModule.register(config), config);
+  acceptFormPostCallbacks(app);
   serveOpenApi(app, IDENTITY_OPENAPI);
   await listenHttpApp(app, config.IDENTITY_PORT, config.HOST);
   await startManagementServer(app, config.IDENTITY_MANAGEMENT_PORT, config.HOST);

@@ -8,3 +8,4 @@ export * from './insforge/auth.dto.js';
 export * from './insforge/profile.dto.js';
 export * from './insforge/oauth.dto.js';
 export * from './gorb/gorb.dto.js';
+export * from './insforge/oauth-flow.dto.js';

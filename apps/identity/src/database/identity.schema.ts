@@ -8,10 +8,17 @@ import { IdentityInitial1763800000000 } from './migrations/1763800000000-Identit
 import { UsersSearchAndBans1764200000000 } from './migrations/1764200000000-UsersSearchAndBans.js';
 import { IdentityAuditEvents1764410000000 } from './migrations/1764410000000-IdentityAuditEvents.js';
 import { OAuthConfigs1764600000000 } from './migrations/1764600000000-OAuthConfigs.js';
+import { OAuthIdentities1764500000000 } from './migrations/1764500000000-OAuthIdentities.js';
 
 export const IDENTITY_SCHEMA: SchemaOptions = {
   schema: 'identity',
   app: 'identity',
   entities: [User, UserProvider, Session, RefreshToken, OpaqueAccessToken, OneTimeCode, AuthConfig, SigningKey],
-  migrations: [IdentityInitial1763800000000, UsersSearchAndBans1764200000000, IdentityAuditEvents1764410000000, OAuthConfigs1764600000000],
+  migrations: [
+    IdentityInitial1763800000000,
+    UsersSearchAndBans1764200000000,
+    IdentityAuditEvents1764410000000,
+    OAuthIdentities1764500000000,
+    OAuthConfigs1764600000000,
+  ],
 };

@@ -22,4 +22,7 @@ export const RATE_LIMIT_RULES: Record<string, LimitRule> = {
   'send:ip': { points: 5, duration: 15 * 60 },
   'send:email': { points: 1, duration: 60 },
   'verify-fail:ip': { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
+  // OAuth: starting a sign-in and coming back from the provider (one budget), and exchanging codes.
+  'oauth:ip': { points: 60, duration: 5 * 60 },
+  'oauth-exchange:ip': { points: 30, duration: 5 * 60 },
 };

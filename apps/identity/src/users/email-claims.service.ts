@@ -9,9 +9,10 @@ import { UsersRepository } from './users.repository.js';
  * How the email was proven:
  * - `verification`: a verification code or link (`POST /email/verify`, `GET /email/verify-link`);
  * - `sign-in-code`: an email-code sign-in (`POST /sessions` with `method: "otp"`);
- * - `password-reset`: a reset token (from a code or a link) spent on `POST /email/reset-password`.
+ * - `password-reset`: a reset token (from a code or a link) spent on `POST /email/reset-password`;
+ * - `oauth`: an OAuth or OpenID provider that asserts it verified the address signed in.
  */
-export type EmailProof = 'verification' | 'sign-in-code' | 'password-reset';
+export type EmailProof = 'verification' | 'sign-in-code' | 'password-reset' | 'oauth';
 
 export interface ClaimOutcome {
   userId: string;

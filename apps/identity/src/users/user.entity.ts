@@ -23,5 +23,9 @@ export class UserProvider {
   @Column('text', { primary: true }) provider: string;
   @Column('text', { name: 'provider_account_id', primary: true }) providerAccountId: string;
   @Column('jsonb', { name: 'provider_data', default: {} }) providerData: Record<string, unknown>;
+  /** OAuth: the address the provider gave at the last sign-in, and whether it said it verified it */
+  @Column('text', { nullable: true }) email: string | null;
+  @Column('boolean', { name: 'email_verified', default: false }) emailVerified: boolean;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' }) updatedAt: Date;
 }

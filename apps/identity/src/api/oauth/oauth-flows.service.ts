@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { ClientKind, OAuthAuthUrlResponse, OAuthExchangeRequest, SessionTokensResponse } from '@app/contracts';
+import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { type AuthResult, AuthService } from '../../auth/auth.service.js';
+import { AuthConfigService } from '../../auth-config/auth-config.service.js';
+import { safeEqual } from '../../common/secrets.js';
+import { ExchangeCodes } from '../../core/oauth/exchange-codes.js';
+import { OAuthAccounts } from '../../core/oauth/oauth-accounts.service.js';
+import { OAuthStates } from '../../core/oauth/oauth-states.js';
+import { ProviderConfigSource } from '../../core/oauth/provider-configs.js';
+import { isOAuthProviderId, OAUTH_PROVIDER_IDS, type OAuthProviderId } from '../../core/oauth/providers/provider-catalog.js';
+import { challengeOf, ProviderClient, ProviderError, type ProviderCredentials } from '../../core/oauth/providers/provider-client.js';
+import { IdentityConfig } from '../../identity.config.js';
+import { UsersRepository } from '../../users/users.repository.js';
+import { parseAuthorizeQuery } from './authorize-query.js';
+
+const invalidState = () => invalidInput('Invalid state parameter');
+
+/** InsForge's answer for a provider without a usable configuration (501 here: see the README). */
+const notConfigured = (provider: string) =>
+  new ApiError(501, 'AUTH_OAUTH_CONFIG_ERROR', `${provider} OAuth is not properly configured. Please check your oauth configurations.`);
+
+/** What a callback sends to the app: `redirect_uri?insforge_code=` or `?error=`. */
+const withParam = (redirectUri: string, name: string, value: string): string => {
+  const url = new URL(redirectUri);
+  url.searchParams.set(name, value);
+  return url.href;
+};
+
+/**
+ * The OAuth sign-in front door (InsForge's PKCE flow): authorize → provider → callback →
+ * `insforge_code` → exchange. The callback URL is ours (PUBLIC_BASE_URL); the app's redirect URI
+ * must be on the allow-list, at authorize time and again at the callback.
+ */
+@Injectable()
+export class OAuthFlows {
+  private readonly logger = new Logger('OAuthFlows');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(IdentityConfig) private readonly config: IdentityConfig,
+    private readonly states: OAuthStates,
+    private readonly codes: ExchangeCodes,
+    private readonly client: ProviderClient,
+    private readonly configs: ProviderConfigSource,
+    private readonly accounts: OAuthAccounts,
+    private readonly auth: AuthService,
+    private readonly authConfig: AuthConfigService,
+    private readonly users: UsersRepository,
+    private readonly limits: RateLimits,
+  ) {}
+
+  /** Our callback URL for a provider (what is registered at the provider). */
+  callbackUrl(provider: OAuthProviderId): string {
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/api/auth/oauth/${provider}/callback`;
+  }
+
+  async authorize(provider: string, query: Record<string, unknown>, meta: RequestMeta): Promise<OAuthAuthUrlResponse> {
+    if (!isOAuthProviderId(provider))
+      throw invalidInput(`Unsupported OAuth provider: ${provider}. Supported providers: ${OAUTH_PROVIDER_IDS.join(', ')}`);
+    await this.limits.consume('oauth:ip', meta.ip);
+    const q = parseAuthorizeQuery(query);
+    await this.assertRedirectAllowed(q.redirectUri);
+    const creds = await this.credentials(provider);
+    const { flow } = await this.states.issue({ provider, redirectUri: q.redirectUri, codeChallenge: q.codeChallenge });
+    return { authUrl: this.client.authorizationUrl(provider, creds, this.callbackUrl(provider), flow, q.extra) };
+  }
+
+  /**
+   * A bad state is InsForge's JSON 400 (there is no app to send the user back to); anything after
+   * the state checks out goes back to the app as `?error=`.
+   */
+  async callback(provider: string, params: Record<string, unknown>, meta: RequestMeta): Promise<string> {
+    await this.limits.consume('oauth:ip', meta.ip);
+    const state = params.state;
+    if (state === undefined || state === '') throw invalidInput('State parameter is required');
+    const opened = typeof state === 'string' ? await this.states.open(state) : null;
+    if (!opened || opened.claims.provider !== provider || !isOAuthProviderId(provider)) throw invalidState();
+    const { claims, flow } = opened;
+    await this.assertRedirectAllowed(claims.redirectUri);
+    if (!(await this.states.consume(claims))) throw invalidState();
+    try {
+      const creds = await this.credentials(provider);
+      const strings = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+      const profile = await this.client.complete(provider, creds, this.callbackUrl(provider), strings, flow);
+      const user = await this.accounts.signIn(profile, meta);
+      const code = await this.codes.issue({ userId: user.id, provider, codeChallenge: claims.codeChallenge });
+      return withParam(claims.redirectUri, 'insforge_code', code);
+    } catch (err) {
+      const message = err instanceof ApiError || err instanceof ProviderError ? err.message : 'OAuth Authentication Failed';
+      this.logger.warn(`${provider} sign-in failed: ${message}${errorDetail(err)}`);
+      return withParam(claims.redirectUri, 'error', message);
+    }
+  }
+
+  async exchange(body: OAuthExchangeRequest, client: ClientKind, meta: RequestMeta): Promise<AuthResult<SessionTokensResponse>> {
+    await this.limits.consume('oauth-exchange:ip', meta.ip);
+    const grant = await this.codes.take(body.code);
+    if (!grant) throw invalidInput('Invalid or expired code');
+    if (!safeEqual(Buffer.from(challengeOf(body.code_verifier)), Buffer.from(grant.codeChallenge)))
+      throw new ApiError(400, 'AUTH_UNAUTHORIZED', 'PKCE verification failed');
+    const user = await this.users.findById(grant.userId);
+    if (!user) throw new ApiError(404, 'AUTH_USER_NOT_FOUND', 'User not found');
+    const s = await this.db.transaction((m) => this.auth.startSession(m, user.id, client, meta));
+    return this.auth.sessionResult(user, s.session, s.refreshToken, client);
+  }
+
+  private async assertRedirectAllowed(redirectUri: string): Promise<void> {
+    this.auth.assertRedirectAllowed(redirectUri, await this.authConfig.get());
+  }
+
+  private async credentials(provider: OAuthProviderId): Promise<ProviderCredentials> {
+    const c = await this.configs.get(provider);
+    if (!c?.clientId || !c.clientSecret) throw notConfigured(provider);
+    return { clientId: c.clientId, clientSecret: c.clientSecret, scopes: c.scopes };
+  }
+}
+
+function errorDetail(err: unknown): string {
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof Error ? ` (${cause.name}: ${cause.message})` : '';
+}
