@@ -16,7 +16,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { randomToken, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
-import { normalizePassword } from '../passwords/password-policy.js';
+import { checkPasswordPolicy, normalizePassword, type PasswordRules } from '../passwords/password-policy.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { UserEvents } from '../users/user-events.js';
@@ -24,6 +24,14 @@ import { type UserRecord, UniqueViolation, UsersRepository } from '../users/user
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
 const badCredentials = () => new ApiError(403, 'FORBIDDEN', 'Invalid credentials');
+
+/** Gorb's register flags for the password, from the policy InsForge's sign-up applies (checkPasswordPolicy). */
+export const gorbPasswordFlags = (r: PasswordRules) => ({
+  password_minimum_length: r.minimumLength,
+  password_special_characters: r.specialCharacter,
+  password_letters: r.lowercase && r.uppercase,
+  password_numbers: r.number,
+});
 
 /**
  * The Gorb login API: the seed's `POST /v1/login` exactly, plus register, refresh, devices,
@@ -119,10 +127,7 @@ export class GorbService {
       gorb_id_available: true,
       email_valid: isEmail(req.email),
       email_available: true,
-      password_minimum_length: [...password].length >= cfg.passwordMinLength,
-      password_special_characters: !cfg.requireSpecialChar || /[^\p{L}\p{Nd}\s]/u.test(password),
-      password_letters: (!cfg.requireLowercase || /\p{Ll}/u.test(password)) && (!cfg.requireUppercase || /\p{Lu}/u.test(password)),
-      password_numbers: !cfg.requireNumber || /\p{Nd}/u.test(password),
+      ...gorbPasswordFlags(checkPasswordPolicy(password, cfg)),
     };
     const refused = (extra: Partial<GorbRegisterFlags> = {}) =>
       new ApiError(403, 'FORBIDDEN', 'Registration refused').withBody({ ...flags, ...extra });

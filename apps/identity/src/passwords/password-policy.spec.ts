@@ -1,4 +1,5 @@
-import { normalizePassword, passwordPolicyProblem } from './password-policy.js';
+import fc from 'fast-check';
+import { checkPasswordPolicy, normalizePassword, passwordPolicyProblem } from './password-policy.js';
 
 const policy = { passwordMinLength: 8, requireNumber: false, requireLowercase: false, requireUppercase: false, requireSpecialChar: false };
 
@@ -28,5 +29,68 @@ describe('password policy', () => {
   it('normalises to NFKC so compatibility forms match', () => {
     expect(normalizePassword('ﬁnal Ⅸ')).toBe('final IX');
     expect(normalizePassword('e\u0301')).toBe('é');
+  });
+});
+
+describe('checkPasswordPolicy (the one policy behind InsForge messages and Gorb flags)', () => {
+  const all = { passwordMinLength: 10, requireNumber: true, requireLowercase: true, requireUppercase: true, requireSpecialChar: true };
+
+  it('reports each rule, true for the rules the policy does not ask for', () => {
+    expect(checkPasswordPolicy('short', policy)).toEqual({
+      minimumLength: false,
+      number: true,
+      lowercase: true,
+      uppercase: true,
+      specialCharacter: true,
+    });
+    expect(checkPasswordPolicy('abcdefghij', all)).toEqual({
+      minimumLength: true,
+      number: false,
+      lowercase: true,
+      uppercase: false,
+      specialCharacter: false,
+    });
+    expect(checkPasswordPolicy('Ab1!Ab1!Ab', all)).toEqual({
+      minimumLength: true,
+      number: true,
+      lowercase: true,
+      uppercase: true,
+      specialCharacter: true,
+    });
+  });
+
+  it('judges letters, digits and specials in any script', () => {
+    expect(checkPasswordPolicy('Ωmega٣ß€xyz', all)).toEqual({
+      minimumLength: true,
+      number: true,
+      lowercase: true,
+      uppercase: true,
+      specialCharacter: true,
+    });
+    // a space is not a special character
+    expect(checkPasswordPolicy('Abcdefgh1 ', all).specialCharacter).toBe(false);
+  });
+
+  it('passwordPolicyProblem is null exactly when every rule holds, and names each failed one', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 20 }),
+        fc.record({
+          passwordMinLength: fc.integer({ min: 1, max: 16 }),
+          requireNumber: fc.boolean(),
+          requireLowercase: fc.boolean(),
+          requireUppercase: fc.boolean(),
+          requireSpecialChar: fc.boolean(),
+        }),
+        (password, p) => {
+          const rules = checkPasswordPolicy(password, p);
+          const problem = passwordPolicyProblem(password, p);
+          expect(problem === null).toBe(Object.values(rules).every(Boolean));
+          expect(problem?.includes('characters long') ?? false).toBe(!rules.minimumLength);
+          expect(problem?.includes('one number') ?? false).toBe(!rules.number);
+          expect(problem?.includes('special character') ?? false).toBe(!rules.specialCharacter);
+        },
+      ),
+    );
   });
 });
