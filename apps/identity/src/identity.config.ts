@@ -16,6 +16,7 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { ANON_KEY_PATTERN } from '@app/contracts';
 import { BaseEnv, SecretWithDevelopmentDefault, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
 import { parseOAuthClients } from './core/oauth/provider-configs.js';
 import { parseEndpointOverrides } from './core/oauth/providers/provider-endpoints.js';
@@ -77,7 +78,7 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   })
   COOKIE_DOMAIN?: string;
 
-  @Matches(/^anon_[0-9a-f]{64}$/, { message: 'must be anon_ followed by 64 lowercase hex characters' })
+  @Matches(ANON_KEY_PATTERN, { message: 'must be anon_ followed by 64 lowercase hex characters' })
   @SecretWithDevelopmentDefault([DEV_ANON_KEY])
   ANON_KEY = DEV_ANON_KEY;
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { linkTokenOf } from '@app/contracts';
 import { Clock } from '../common/clock.js';
 import { hmac, randomCode, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../identity.config.js';
@@ -59,19 +60,25 @@ export class CodesService {
 
   /** A token's row in any state (used, expired), or null when the token was never issued. */
   async findToken(m: EntityManager, token: string, purpose: CodePurpose) {
-    const row = await this.repo.findToken(m, sha256(token.toLowerCase()));
+    const issued = linkTokenOf(token);
+    if (!issued) return null;
+    const row = await this.repo.findToken(m, sha256(issued));
     return row && row.purpose === purpose ? row : null;
   }
 
   /** A live token's row without consuming it (link previews and redirects). */
   async peekToken(m: EntityManager, token: string, purpose: CodePurpose) {
-    const row = await this.repo.findToken(m, sha256(token.toLowerCase()));
+    const issued = linkTokenOf(token);
+    if (!issued) return null;
+    const row = await this.repo.findToken(m, sha256(issued));
     if (!row || row.purpose !== purpose || row.consumedAt || row.expiresAt <= this.clock.now()) return null;
     return row;
   }
 
   async consumeToken(m: EntityManager, token: string, purpose: CodePurpose) {
-    const row = await this.repo.lockToken(m, sha256(token.toLowerCase()));
+    const issued = linkTokenOf(token);
+    if (!issued) return null;
+    const row = await this.repo.lockToken(m, sha256(issued));
     if (!row || row.purpose !== purpose || row.consumedAt || row.expiresAt <= this.clock.now()) return null;
     row.consumedAt = this.clock.now();
     await this.repo.save(m, row);

@@ -6,6 +6,7 @@ import {
   type ClientKind,
   type EmailRequestedTask,
   type ExchangeResetTokenRequest,
+  linkTokenOf,
   QUEUES,
   type ResetPasswordRequest,
   type SendEmailRequest,
@@ -224,10 +225,11 @@ export class EmailFlowsService {
     const password = normalizePassword(req.newPassword);
     const problem = passwordPolicyProblem(password, await this.authConfig.get());
     if (problem) throw invalidInput(problem);
-    if (!/^[0-9a-fA-F]{64}$/.test(req.otp)) return this.failedCode(meta, 'Invalid or expired verification token');
+    const token = linkTokenOf(req.otp);
+    if (!token) return this.failedCode(meta, 'Invalid or expired verification token');
     const hash = await this.hasher.hash(password);
     const done = await this.db.transaction(async (m) => {
-      const row = await this.codes.consumeToken(m, req.otp.toLowerCase(), 'reset_password');
+      const row = await this.codes.consumeToken(m, token, 'reset_password');
       if (!row) return null;
       const user = await this.users.findByEmail(row.email, m);
       if (!user) return null;

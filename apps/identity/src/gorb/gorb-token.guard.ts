@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, createParamDecorator, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { isOpaqueToken } from '@app/contracts';
 import { ApiError } from '@app/core';
 import { parseBearer } from '@app/auth';
 import { sha256 } from '../common/secrets.js';
@@ -19,8 +20,8 @@ export class GorbTokenGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<FastifyRequest & { gorb?: GorbCaller }>();
     const credential = parseBearer(req.headers.authorization);
     if (credential.kind === 'none') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Missing access token');
-    const token = credential.kind === 'token' ? credential.token : '';
-    const session = /^[0-9a-f]{64}$/.test(token) ? await this.sessions.findByOpaqueAccessHash(sha256(token)) : null;
+    const token = credential.kind === 'token' ? credential.token : undefined;
+    const session = isOpaqueToken(token) ? await this.sessions.findByOpaqueAccessHash(sha256(token)) : null;
     if (!session) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid access token');
     req.gorb = { userId: session.userId, sessionId: session.id };
     return true;

@@ -1,20 +1,19 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, type Worker } from 'bullmq';
-import { type ProfileUpdatedEvent, QUEUES } from '@app/contracts';
+import { isUuid, type ProfileUpdatedEvent, QUEUES } from '@app/contracts';
 import { startWorker } from '@app/core';
 import { IdentityConfig } from '../identity.config.js';
 import { ProfileReadModel } from './profile-read-model.js';
 
 export type SyncResult = 'applied' | 'stale';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Jobs in hand at once: each is one guarded UPDATE. */
 const CONCURRENCY = 10;
 
 /** Events whose payload cannot be right fail at once: retrying cannot fix them. */
 function checkEvent(data: unknown): ProfileUpdatedEvent {
   const e = (data ?? {}) as Partial<ProfileUpdatedEvent>;
-  if (typeof e.userId !== 'string' || !UUID.test(e.userId)) throw new UnrecoverableError('profile.updated: malformed userId');
+  if (!isUuid(e.userId)) throw new UnrecoverableError('profile.updated: malformed userId');
   if (!Number.isSafeInteger(e.version) || e.version! < 1) throw new UnrecoverableError('profile.updated: malformed version');
   if (typeof e.profile !== 'object' || e.profile === null || Array.isArray(e.profile)) {
     throw new UnrecoverableError('profile.updated: malformed profile');

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { isOpaqueToken } from '@app/contracts';
 import { ApiError, fromEntityManager, type Queryable, type RequestMeta } from '@app/core';
 import { Clock } from '../common/clock.js';
 import { UserBans } from '../core/users/user-bans.js';
@@ -86,13 +87,13 @@ export class SessionsService {
   }
 
   csrfMatches(s: Pick<SessionRow, 'id' | 'csrfNonce'>, header: string | string[] | undefined): boolean {
-    if (typeof header !== 'string' || !/^[0-9a-f]{64}$/.test(header)) return false;
+    if (!isOpaqueToken(header)) return false;
     return safeEqual(Buffer.from(header, 'hex'), Buffer.from(this.csrfTokenFor(s), 'hex'));
   }
 
   /** The live session a refresh token belongs to, without rotating it (logout, CSRF checks). */
   async sessionOfRefreshToken(token: string): Promise<SessionRow | null> {
-    if (!/^[0-9a-f]{64}$/.test(token)) return null;
+    if (!isOpaqueToken(token)) return null;
     const found = await this.repo.findByRefreshHash(this.repo.sql, sha256(token), false);
     return found && this.isLive(found.session) ? found.session : null;
   }
@@ -102,7 +103,7 @@ export class SessionsService {
    * Throws 401 AUTH_UNAUTHORIZED for unknown, expired, revoked or stolen tokens.
    */
   async rotate(token: string, meta: RequestMeta, check?: (s: SessionRow) => void): Promise<StartedSession> {
-    if (!/^[0-9a-f]{64}$/.test(token)) throw invalidRefreshToken();
+    if (!isOpaqueToken(token)) throw invalidRefreshToken();
     const hash = sha256(token);
     const outcome = await this.repo.sql.transaction(async (m): Promise<StartedSession | { reused: string } | 'invalid'> => {
       const found = await this.repo.findByRefreshHash(m, hash, true);

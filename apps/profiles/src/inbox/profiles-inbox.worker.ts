@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError, type Worker } from 'bullmq';
-import { type JobName, type JobPayload, QUEUES } from '@app/contracts';
+import { isUuid, type JobName, type JobPayload, QUEUES } from '@app/contracts';
 import { startWorker } from '@app/core';
 import { ProfilesConfig } from '../profiles.config.js';
 import { ProfilesService } from '../profiles/profiles.service.js';
-import { isUuid } from '../profiles/user-id.js';
 
 type Inbox = typeof QUEUES.PROFILES_INBOX;
 /** One job of the inbox, discriminated by its name. */

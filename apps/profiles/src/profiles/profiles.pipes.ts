@@ -1,7 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
+import { isUuid } from '@app/contracts';
 import { parseProfilePatch, type ProfilePatch } from './profile-rules.js';
 import { invalidUserId } from './profiles.errors.js';
-import { isUuid } from './user-id.js';
 
 /** A user id path parameter: any UUID (lower-cased), else InsForge's 400 "Invalid user ID format". */
 @Injectable()

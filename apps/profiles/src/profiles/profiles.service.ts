@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { SessionsRevokedEvent, UserDeletedEvent, UserRegisteredEvent } from '@app/contracts';
+import { isUuid, type SessionsRevokedEvent, type UserDeletedEvent, type UserRegisteredEvent } from '@app/contracts';
 import { checkSize, isPlainObject, mergeProfile, mergeSignUpFields, type ProfilePatch } from './profile-rules.js';
 import { ProfileEvents } from './profile-events.js';
 import { ProfilesRepository, type StoredProfile } from './profiles.repository.js';
 import { revokedSession, userNotFound } from './profiles.errors.js';
-import { isUuid } from './user-id.js';
 
 export type RegisteredOutcome = 'created' | 'merged' | 'exists' | 'deleted';
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { type UserResponse, UserResponseDto } from '../user.js';
+import { ONE_TIME_CODE_PATTERN } from '../token-shapes.js';
 import { EmailField, PASSWORD_MAX_LENGTH, PasswordField } from './fields.js';
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
@@ -71,10 +72,14 @@ export class SignInRequest {
   @PasswordField()
   password?: string;
 
-  @ApiPropertyOptional({ pattern: '^\\d{6}$', example: '123456', description: 'The emailed 6-digit code; required when `method` is `otp`' })
+  @ApiPropertyOptional({
+    pattern: ONE_TIME_CODE_PATTERN.source,
+    example: '123456',
+    description: 'The emailed 6-digit code; required when `method` is `otp`',
+  })
   @ValidateIf((o: SignInRequest) => o.method === 'otp')
   @IsString({ message: 'Expected string' })
-  @Matches(/^\d{6}$/, { message: 'OTP must be a 6-digit numeric code' })
+  @Matches(ONE_TIME_CODE_PATTERN, { message: 'OTP must be a 6-digit numeric code' })
   otp?: string;
 
   @ApiPropertyOptional({

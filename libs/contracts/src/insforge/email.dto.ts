@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { LINK_TOKEN_PATTERN, ONE_TIME_CODE_PATTERN, OPAQUE_TOKEN_PATTERN } from '../token-shapes.js';
 import { EmailField, PASSWORD_MAX_LENGTH, PasswordField } from './fields.js';
 
 const EMAIL_DOC = { format: 'email', maxLength: 320, example: 'user@example.com', description: 'Trimmed and lower-cased' } as const;
-const CODE_DOC = { pattern: '^\\d{6}$', example: '123456' } as const;
+const CODE_DOC = { pattern: ONE_TIME_CODE_PATTERN.source, example: '123456' } as const;
 
 export class SendEmailRequest {
   @ApiProperty(EMAIL_DOC)
@@ -34,7 +35,7 @@ export class VerifyEmailRequest {
 
   @ApiProperty({ ...CODE_DOC, description: 'The emailed 6-digit verification code' })
   @IsString({ message: 'Expected string' })
-  @Matches(/^\d{6}$/, { message: 'OTP must be a 6-digit numeric code' })
+  @Matches(ONE_TIME_CODE_PATTERN, { message: 'OTP must be a 6-digit numeric code' })
   otp: string;
 }
 
@@ -45,7 +46,7 @@ export class ExchangeResetTokenRequest {
 
   @ApiProperty({ ...CODE_DOC, description: 'The emailed 6-digit reset code' })
   @IsString({ message: 'Expected string' })
-  @Matches(/^\d{6}$/, { message: 'Code must be a 6-digit numeric code' })
+  @Matches(ONE_TIME_CODE_PATTERN, { message: 'Code must be a 6-digit numeric code' })
   code: string;
 }
 
@@ -66,9 +67,9 @@ export class ResetPasswordRequest {
 }
 
 export class TokenQuery {
-  @ApiProperty({ pattern: '^[a-fA-F0-9]{64}$', description: 'The 64-character hexadecimal token from the emailed link' })
+  @ApiProperty({ pattern: LINK_TOKEN_PATTERN.source, description: 'The 64-character hexadecimal token from the emailed link' })
   @IsString({ message: 'Required' })
-  @Matches(/^[a-fA-F0-9]{64}$/, { message: 'token must be a 64-character hexadecimal token' })
+  @Matches(LINK_TOKEN_PATTERN, { message: 'token must be a 64-character hexadecimal token' })
   token: string;
 }
 
@@ -89,7 +90,7 @@ export class AcceptedResponseDto implements AcceptedResponse {
 
 /** `POST /api/auth/email/exchange-reset-password-token` */
 export class ResetTokenResponseDto {
-  @ApiProperty({ pattern: '^[a-f0-9]{64}$', description: 'Send it as `otp` to POST /api/auth/email/reset-password' })
+  @ApiProperty({ pattern: OPAQUE_TOKEN_PATTERN.source, description: 'Send it as `otp` to POST /api/auth/email/reset-password' })
   token: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -113,7 +114,10 @@ export class LinkVerifiedResponseDto {
 
 /** `GET /api/auth/email/reset-password-link` when the link stored no redirect URL (ours: InsForge always redirects). */
 export class ResetLinkReadyResponseDto {
-  @ApiProperty({ pattern: '^[a-fA-F0-9]{64}$', description: 'The same token: send it as `otp` to POST /api/auth/email/reset-password' })
+  @ApiProperty({
+    pattern: LINK_TOKEN_PATTERN.source,
+    description: 'The same token: send it as `otp` to POST /api/auth/email/reset-password',
+  })
   token: string;
 
   @ApiProperty({ enum: ['ready'] })
