@@ -16,7 +16,7 @@ export const isOpaqueToken = (v: unknown): v is string => typeof v === 'string' 
  * A link or reset token as a user may paste it (any case: some mail clients and users change it),
  * in the form it was issued (lower case), or null when it is not one.
  */
-export const LINK_TOKEN_PATTERN = /^[0-9a-fA-F]{64}$/;
+export const LINK_TOKEN_PATTERN = /^[a-fA-F0-9]{64}$/;
 export const linkTokenOf = (v: unknown): string | null =>
   typeof v === 'string' && v.length === 64 && LINK_TOKEN_PATTERN.test(v) ? v.toLowerCase() : null;
 
