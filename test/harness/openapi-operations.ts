@@ -104,6 +104,8 @@ const PATTERN_SAMPLES: Record<string, string> = {
   '^\\d{6}$': '123456',
   '^[a-fA-F0-9]{64}$': 'ab'.repeat(32),
   '^[0-9a-f]{64}$': 'ab'.repeat(32),
+  // a PKCE S256 challenge or verifier (43 to 128 characters)
+  '^[A-Za-z0-9._~-]+$': 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
 };
 
 /** A string the schema accepts. */

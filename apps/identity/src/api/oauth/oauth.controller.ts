@@ -59,6 +59,7 @@ export class OAuthController {
   @ApiOkResponse({ type: OAuthAuthUrlResponseDto, description: 'The authorization URL' })
   @ApiInsforgeErrors({
     400: 'An unsupported provider, invalid parameters, or a redirect URI that is not allowed',
+    404: 'A provider segment that names no route (such as an encoded path)',
     429: 'Too many sign-in attempts from this address',
     501: 'The provider is not configured (AUTH_OAUTH_CONFIG_ERROR)',
   })
@@ -107,7 +108,11 @@ export class OAuthController {
     },
   })
   @ApiResponse(REDIRECT_DOC)
-  @ApiInsforgeErrors({ 400: 'A missing, invalid, expired, replayed or swapped state', 429: 'Too many attempts' })
+  @ApiInsforgeErrors({
+    400: 'A missing, invalid, expired, replayed or swapped state',
+    404: 'A provider segment that names no route',
+    429: 'Too many attempts',
+  })
   @Public()
   @Post(':provider/callback')
   @Header('Cache-Control', 'no-store')
