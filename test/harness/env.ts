@@ -56,6 +56,13 @@ export const WEB_APP_ORIGIN = `http://localhost:${PORTS.webApp}`;
 export const BASE_URL = `http://127.0.0.1:${PORTS.gateway}`;
 export const SINK_URL = `http://127.0.0.1:${PORTS.sinkHttp}`;
 export const ANON_KEY = 'anon_' + 'a1'.repeat(32);
+/** The admin dashboard's credentials the stack runs with (POST /api/auth/admin/sessions). */
+export const ROOT_ADMIN = { username: 'e2e-admin', password: 'e2e-admin-password-0123' } as const;
+/**
+ * An API key global setup stores (hashed) with an expiry far away: it counts as a rotated-out key
+ * still in its grace period, so tests that rotate the project's key never end it.
+ */
+export const E2E_API_KEY = 'ik_' + 'e2'.repeat(32);
 export const DB_NAME = process.env.E2E_DB_NAME ?? 'auth_test';
 
 /**
@@ -122,6 +129,8 @@ export function stackEnv(): Record<string, string> {
     COOKIE_SECURE: 'true',
     ANON_KEY,
     AUTH_HMAC_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
+    ROOT_ADMIN_USERNAME: ROOT_ADMIN.username,
+    ROOT_ADMIN_PASSWORD: ROOT_ADMIN.password,
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(PORTS.smtp),
     SMTP_SECURE: 'false',

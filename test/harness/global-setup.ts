@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { DB_NAME, DB_ROLES, ROOT, stackEnv } from './env.ts';
+import { createHash } from 'node:crypto';
+import { DB_NAME, DB_ROLES, E2E_API_KEY, ROOT, stackEnv } from './env.ts';
+import { Client } from 'pg';
 import { redis, start, stopAll } from './stack.ts';
 
 /**
@@ -28,6 +30,16 @@ export default async function globalSetup(): Promise<void> {
   run('bash', ['scripts/provision-db.sh', '--reset']);
   run(process.execPath, ['dist/apps/identity/main.js', 'migrate'], DB_ROLES.identityMigrator);
   run(process.execPath, ['dist/apps/profiles/main.js', 'migrate'], DB_ROLES.profilesMigrator);
+  // The tests' API key (harness/env.ts E2E_API_KEY): only its SHA-256 is stored, as identity stores keys.
+  const db = new Client({ host: env.DB_HOST, port: Number(env.DB_PORT), user: env.DB_USER, password: env.DB_PASSWORD, database: DB_NAME });
+  await db.connect();
+  try {
+    await db.query(`INSERT INTO identity.api_keys (key_hash, hint, expires_at) VALUES ($1, 'ik_e2e…', 'infinity')`, [
+      createHash('sha256').update(E2E_API_KEY).digest(),
+    ]);
+  } finally {
+    await db.end();
+  }
 
   await start('sink');
   await Promise.all([start('identity'), start('mailer')]);

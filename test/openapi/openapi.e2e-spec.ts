@@ -46,6 +46,11 @@ const OPERATIONS: { method: string; path: string; servedBy: App }[] = [
   { method: 'GET', path: '/api/auth/oauth/{provider}/callback', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/oauth/{provider}/callback', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/oauth/exchange', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/admin/sessions', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/admin/sessions/current', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/admin/refresh', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/admin/logout', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/tokens/anon', servedBy: 'identity' },
   // Served by the profiles app, compared with profiles' own document. Our PATCH extension (a key
   // set to `null` is removed) makes `name` and `avatar_url` nullable in ours: accepting more than
   // the reference is no difference to its clients, so it needs no entry below.
@@ -80,6 +85,12 @@ const DELIBERATE: Record<string, string> = {
   'GET /api/auth/oauth/{provider}/callback query parameter token: missing in ours': 'no ID token is taken from a URL',
   // InsForge answers 400 for a bad code (INVALID_INPUT) and for a wrong verifier (AUTH_UNAUTHORIZED).
   'POST /api/auth/oauth/exchange: status 401 not documented in ours': 'as-built §1.3: a bad code or verifier is a 400',
+  // The file names the admin `projectAdmin`; InsForge's code answers `{admin: {sub}}` (as-built §1.4,
+  // admin.routes.ts), and so do we, as the dashboard reads it.
+  'POST /api/auth/admin/sessions 200.projectAdmin: missing in ours': 'as-built §1.4: the code answers `admin`, not `projectAdmin`',
+  'POST /api/auth/admin/refresh 200.projectAdmin: missing in ours': 'as-built §1.4: the code answers `admin`, not `projectAdmin`',
+  // "User is not an admin": there is no such case; the credentials are the admin's or they are wrong (401).
+  'POST /api/auth/admin/sessions: status 403 not documented in ours': 'InsForge never answers 403 here either (admin.routes.ts)',
 };
 
 const KINDS = ['request', 'responses', 'statuses', 'parameters', 'security'] as const;

@@ -22,6 +22,8 @@ describe.each([
     },
   ],
   ['identity', { NODE_ENV: 'development', COOKIE_PARTITIONED: 'perhaps', COOKIE_DOMAIN: 'evil.example; SameSite=None' }],
+  // the admin password has a floor; the user name is one printable word
+  ['identity', { NODE_ENV: 'development', ROOT_ADMIN_PASSWORD: 'short-pw', ROOT_ADMIN_USERNAME: 'two words' }],
 ])('%s with a bad environment', (app, bad) => {
   it('exits non-zero and names every bad variable, never printing a value', () => {
     const r = spawnSync(process.execPath, [`dist/apps/${app}/main.js`], {
@@ -47,8 +49,13 @@ describe('identity refuses development secrets outside development', () => {
   const DEV_SECRETS = {
     ANON_KEY: 'anon_' + '0'.repeat(64),
     AUTH_HMAC_SECRET: 'dev-only-change-me-dev-only-change-me',
+    ROOT_ADMIN_PASSWORD: 'change-this-password',
   };
-  const OWN = { ANON_KEY: OWN_ANON_KEY, AUTH_HMAC_SECRET: 'an-operator-chosen-secret-of-32-chars-or-more' };
+  const OWN = {
+    ANON_KEY: OWN_ANON_KEY,
+    AUTH_HMAC_SECRET: 'an-operator-chosen-secret-of-32-chars-or-more',
+    ROOT_ADMIN_PASSWORD: 'an operator-chosen admin password',
+  };
   const boot = (env: Record<string, string>) =>
     spawnSync(process.execPath, ['dist/apps/identity/main.js', 'migrate'], {
       cwd: ROOT,

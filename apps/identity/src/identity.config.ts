@@ -9,6 +9,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   Validate,
@@ -24,6 +25,7 @@ import { parseEndpointOverrides } from './core/oauth/providers/provider-endpoint
 /** Development defaults of the secrets (also in .env.example): refused unless NODE_ENV is development/test. */
 export const DEV_HMAC_SECRET = 'dev-only-change-me-dev-only-change-me';
 export const DEV_ANON_KEY = 'anon_' + '0'.repeat(64);
+export const DEV_ADMIN_PASSWORD = 'change-this-password';
 
 /** SameSite=None and Partitioned cookies are refused by browsers unless they are also Secure. */
 @ValidatorConstraint({ name: 'needsSecureCookie' })
@@ -81,6 +83,17 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @Matches(ANON_KEY_PATTERN, { message: 'must be anon_ followed by 64 lowercase hex characters' })
   @SecretWithDevelopmentDefault([DEV_ANON_KEY])
   ANON_KEY = DEV_ANON_KEY;
+
+  /**
+   * The dashboard's admin (InsForge's names). The password has no production default: identity
+   * refuses to start outside development with the published one, as for AUTH_HMAC_SECRET.
+   */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' })
+  ROOT_ADMIN_USERNAME = 'admin';
+  @IsString() @MinLength(12) @MaxLength(4096) @SecretWithDevelopmentDefault([DEV_ADMIN_PASSWORD]) ROOT_ADMIN_PASSWORD = DEV_ADMIN_PASSWORD;
 
   @Type(() => Number) @IsInt() @Min(8192) @Max(1048576) PASSWORD_ARGON2_MEMORY_KIB = 19456;
   @Type(() => Number) @IsInt() @Min(1) @Max(10) PASSWORD_ARGON2_TIME_COST = 2;

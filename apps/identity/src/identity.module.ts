@@ -18,6 +18,16 @@ import {
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { RefreshCookie } from './auth/refresh-cookie.js';
+import { AdminRefreshCookie } from './api/admin/admin-refresh-cookie.js';
+import { AdminSessionsController } from './api/admin/admin-sessions.controller.js';
+import { AnonTokenController } from './api/admin/anon-token.controller.js';
+import { AdminGuard, AdminTokenGuard } from './core/credentials/admin.guard.js';
+import { AdminSessionsRepository } from './core/credentials/admin-sessions.repository.js';
+import { AdminSessions } from './core/credentials/admin-sessions.service.js';
+import { AdminTokens } from './core/credentials/admin-tokens.js';
+import { AnonKeys } from './core/credentials/anon-keys.service.js';
+import { ApiKeys } from './core/credentials/api-keys.service.js';
+import { KeysRepository } from './core/credentials/keys.repository.js';
 import { GorbTokenGuard } from './gorb/gorb-token.guard.js';
 import { GorbController } from './gorb/gorb.controller.js';
 import { GorbService } from './gorb/gorb.service.js';
@@ -110,6 +120,8 @@ export class IdentityModule {
         JwksController,
         GorbController,
         OAuthController,
+        AdminSessionsController,
+        AnonTokenController,
       ],
       providers: [
         { provide: IdentityConfig, useValue: config },
@@ -154,6 +166,15 @@ export class IdentityModule {
         OAuthIdentitiesRepository,
         OAuthAccounts,
         OAuthFlows,
+        KeysRepository,
+        ApiKeys,
+        AnonKeys,
+        AdminSessionsRepository,
+        AdminTokens,
+        AdminSessions,
+        AdminGuard,
+        AdminTokenGuard,
+        AdminRefreshCookie,
         // Workers sit in the root module so they stop before TypeORM closes the database.
         ...PROFILE_SYNC_PROVIDERS,
       ],

@@ -1,4 +1,5 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '@app/core';
 import { AccessTokenVerifier } from './access-token.verifier.js';
@@ -8,6 +9,25 @@ import type { Principal } from './principal.js';
 import { VerifiedTokens } from './verified-tokens.js';
 
 const invalidToken = () => new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
+
+const AUTHENTICATES_ITSELF = Symbol('authenticates-itself');
+
+/**
+ * Marks a route guard that authenticates the caller on its own terms (identity's AdminGuard: API
+ * keys and admin tokens). On a route that uses such a guard the global access-token guard stands
+ * aside, so `@UseGuards(ThatGuard)` is all a route needs.
+ */
+export const AuthenticatesItself = (): ClassDecorator => (target) => {
+  Reflect.defineMetadata(AUTHENTICATES_ITSELF, true, target);
+};
+
+function guardedByItself(ctx: ExecutionContext): boolean {
+  for (const target of [ctx.getHandler(), ctx.getClass()]) {
+    const guards = (Reflect.getMetadata(GUARDS_METADATA, target) ?? []) as object[];
+    if (guards.some((g) => typeof g === 'function' && Reflect.getMetadata(AUTHENTICATES_ITSELF, g) === true)) return true;
+  }
+  return false;
+}
 
 /**
  * Global guard: every route needs a valid access token unless marked @Public(). Failures use
@@ -23,6 +43,7 @@ export class AccessTokenGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
+    if (guardedByItself(ctx)) return true;
     const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: Principal }>();
     const credential = parseBearer(req.headers.authorization);
     if (credential.kind === 'none') {

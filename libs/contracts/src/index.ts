@@ -9,3 +9,4 @@ export * from './insforge/profile.dto.js';
 export * from './insforge/oauth.dto.js';
 export * from './gorb/gorb.dto.js';
 export * from './insforge/oauth-flow.dto.js';
+export * from './insforge/admin.dto.js';

@@ -1,5 +1,8 @@
 import type { OpenApiDocumentOptions } from '@app/core';
 import { REFRESH_COOKIE } from '../auth/refresh-cookie.js';
+import { ADMIN_REFRESH_COOKIE } from '../api/admin/admin-refresh-cookie.js';
+import { API_KEY_AUTH } from '../api/admin/admin-openapi.js';
+import { ADMIN_REFRESH_COOKIE_AUTH } from '../api/admin/admin-sessions.controller.js';
 import { BEARER_AUTH, GORB_TOKEN_AUTH, REFRESH_COOKIE_AUTH } from './openapi.decorators.js';
 
 export const OPENAPI_PATH = '/api/auth/openapi.json';
@@ -27,5 +30,19 @@ export const IDENTITY_OPENAPI: OpenApiDocumentOptions = {
         { type: 'apiKey', in: 'cookie', description: 'Web clients: the httpOnly refresh cookie' },
         REFRESH_COOKIE_AUTH,
       )
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Gorb access token (opaque, 64 hex)' }, GORB_TOKEN_AUTH),
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A Gorb access token (opaque, 64 hex)' }, GORB_TOKEN_AUTH)
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'An admin API key (`ik_` + 64 hex); also accepted as `Authorization: Bearer ik_…`',
+        },
+        API_KEY_AUTH,
+      )
+      .addCookieAuth(
+        ADMIN_REFRESH_COOKIE,
+        { type: 'apiKey', in: 'cookie', description: 'The admin dashboard: the httpOnly admin refresh cookie (Path /api/auth/admin)' },
+        ADMIN_REFRESH_COOKIE_AUTH,
+      ),
 };

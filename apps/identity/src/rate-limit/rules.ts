@@ -21,6 +21,12 @@ export const RATE_LIMIT_RULES: Record<string, LimitRule> = {
   'refresh:ip': { points: 300, duration: 60 },
   'send:ip': { points: 5, duration: 15 * 60 },
   'send:email': { points: 1, duration: 60 },
+  // Admin sign-in: the one password that opens everything. Failures lock the address out after 5;
+  // across all addresses, 100 failures an hour lock admin sign-in for 15 minutes (a distributed
+  // guess runs at 100 tries an hour at most; API keys keep working meanwhile).
+  'admin-sign-in:ip': { points: 30, duration: 5 * 60 },
+  'admin-sign-in-fail:ip': { points: 5, duration: 15 * 60, blockDuration: 15 * 60 },
+  'admin-sign-in-fail': { points: 100, duration: 60 * 60, blockDuration: 15 * 60 },
   'verify-fail:ip': { points: 10, duration: 15 * 60, blockDuration: 15 * 60 },
   // OAuth: starting a sign-in and coming back from the provider (one budget), and exchanging codes.
   'oauth:ip': { points: 60, duration: 5 * 60 },

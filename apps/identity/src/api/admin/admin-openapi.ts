@@ -1,0 +1,12 @@
+import { ApiInsforgeErrors } from '../../openapi/openapi.decorators.js';
+
+/** The API key security scheme (InsForge's name): `x-api-key`, or `Authorization: Bearer ik_…`. */
+export const API_KEY_AUTH = 'apiKey';
+
+/** What AdminGuard answers, on every admin route, plus the route's own errors. */
+export const ApiAdminErrors = (more: Record<number, string> = {}) =>
+  ApiInsforgeErrors({
+    401: 'No credential (AUTH_INVALID_CREDENTIALS), an invalid or expired token (AUTH_UNAUTHORIZED), or an invalid API key (AUTH_INVALID_API_KEY)',
+    403: 'A user token: Admin access required (AUTH_UNAUTHORIZED)',
+    ...more,
+  });
