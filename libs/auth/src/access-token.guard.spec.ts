@@ -1,6 +1,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
-import { AccessTokenGuard } from './access-token.guard.js';
+import { UseGuards } from '@nestjs/common';
+import { AccessTokenGuard, AuthenticatesItself } from './access-token.guard.js';
 import type { AccessTokenVerifier, VerifiedAccessToken } from './access-token.verifier.js';
 import type { Principal } from './principal.js';
 import { VerifiedTokens } from './verified-tokens.js';
@@ -13,7 +14,7 @@ const principal: Principal = {
   exp: Math.floor(Date.now() / 1000) + 600,
 };
 
-function setup(verified: VerifiedAccessToken | null, isPublic = false) {
+function setup(verified: VerifiedAccessToken | null, isPublic = false, handler: unknown = null) {
   const calls: string[] = [];
   const verifier = { verify: async (t: string) => (calls.push(t), verified) } as unknown as AccessTokenVerifier;
   const reflector = { getAllAndOverride: () => isPublic } as unknown as Reflector;
@@ -22,7 +23,7 @@ function setup(verified: VerifiedAccessToken | null, isPublic = false) {
   const run = async (authorization?: string | string[]) => {
     const req: { headers: Record<string, unknown>; user?: Principal } = { headers: { authorization } };
     const ctx = {
-      getHandler: () => null,
+      getHandler: () => handler,
       getClass: () => null,
       switchToHttp: () => ({ getRequest: () => req }),
     } as unknown as ExecutionContext;
@@ -36,7 +37,23 @@ function setup(verified: VerifiedAccessToken | null, isPublic = false) {
   return { run, calls };
 }
 
+@AuthenticatesItself()
+class OwnGuard {}
+class OtherGuard {}
+class Routes {
+  @UseGuards(OwnGuard) admin() {}
+  @UseGuards(OtherGuard) user() {}
+}
+
 describe('AccessTokenGuard', () => {
+  it('stands aside on a route whose own guard authenticates the caller, and only there', async () => {
+    const own = setup(null, false, Routes.prototype.admin);
+    expect(await own.run(undefined)).toEqual({ ok: true, user: undefined });
+    expect(own.calls).toEqual([]);
+    const other = setup(null, false, Routes.prototype.user);
+    expect((await other.run(undefined)).ok).toMatchObject({ status: 401, code: 'AUTH_INVALID_CREDENTIALS' });
+  });
+
   it('puts the verified caller on the request and reuses the verification for the same token', async () => {
     const { run, calls } = setup({ principal, trustedUntil: Date.now() + 60_000 });
     expect(await run('Bearer abc')).toEqual({ ok: true, user: principal });

@@ -22,7 +22,8 @@ export const AuthenticatesItself = (): ClassDecorator => (target) => {
 };
 
 function guardedByItself(ctx: ExecutionContext): boolean {
-  for (const target of [ctx.getHandler(), ctx.getClass()]) {
+  for (const target of [ctx.getHandler(), ctx.getClass()] as unknown[]) {
+    if (typeof target !== 'function') continue;
     const guards = (Reflect.getMetadata(GUARDS_METADATA, target) ?? []) as object[];
     if (guards.some((g) => typeof g === 'function' && Reflect.getMetadata(AUTHENTICATES_ITSELF, g) === true)) return true;
   }
