@@ -401,6 +401,22 @@ describe('account resolution', () => {
     expect((await current(owner.accessToken)).status).toBe(200);
   });
 
+  it('two first sign-ins of one provider account at once make one account', async () => {
+    const account = await googleAccount();
+    const flows = await Promise.all(
+      [pkce(), pkce()].map(async (app) => {
+        const r = await authorize('google', { redirect_uri: APP_REDIRECT, code_challenge: app.challenge, login_hint: account.sub });
+        return { app, cb: await atProvider(r.body.authUrl) };
+      }),
+    );
+    const landings = await Promise.all(flows.map(async (f) => ({ app: f.app, landing: appLanding(await callback(f.cb)) })));
+    const users = await Promise.all(
+      landings.map(async (l) => (await exchange(codeOf(l.landing), l.app.verifier, { client: 'mobile' })).body.user),
+    );
+    expect(users[0].id).toBe(users[1].id);
+    expect(users[0].providers).toEqual(['google']);
+  });
+
   it('a new unverified provider email makes an unverified account', async () => {
     const account = await googleAccount({ email_verified: false });
     const { landing, app } = await signInVia('google', { login_hint: account.sub });

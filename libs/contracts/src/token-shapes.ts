@@ -32,3 +32,7 @@ export const isAnonKey = (v: unknown): v is string => typeof v === 'string' && A
 /** Any UUID, in either case (PostgreSQL's `uuid` accepts them all): user, session and job ids. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID_PATTERN.test(v);
+
+/** RFC 7636 §4.1: a PKCE code verifier or S256 code challenge, 43 to 128 unreserved characters. */
+export const PKCE_VALUE_PATTERN = /^[A-Za-z0-9._~-]{43,128}$/;
+export const isPkceValue = (v: unknown): v is string => typeof v === 'string' && PKCE_VALUE_PATTERN.test(v);

@@ -1,9 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
-/** RFC 7636 §4.1: a PKCE verifier or S256 challenge, 43–128 unreserved characters. */
-export const PKCE_VALUE = /^[A-Za-z0-9._~-]{43,128}$/;
-
 /** `POST /api/auth/oauth/exchange`: the `insforge_code` and the app's PKCE verifier (InsForge's messages). */
 export class OAuthExchangeRequest {
   @ApiProperty({ description: 'The `insforge_code` the app received on its redirect URI', example: 'e3b0c442…' })

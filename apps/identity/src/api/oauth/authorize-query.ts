@@ -1,5 +1,5 @@
 import { invalidInput } from '@app/core';
-import { PKCE_VALUE } from '@app/contracts';
+import { isPkceValue } from '@app/contracts';
 
 export interface AuthorizeQuery {
   redirectUri: string;
@@ -32,7 +32,7 @@ export function parseAuthorizeQuery(q: Record<string, unknown>): AuthorizeQuery 
   else if (typeof challenge !== 'string') problems.push(`code_challenge: Expected string, received ${received(challenge)}`);
   else if (challenge.length < 43) problems.push('code_challenge: Code challenge must be at least 43 characters');
   else if (challenge.length > 128) problems.push('code_challenge: Code challenge must be at most 128 characters');
-  else if (!PKCE_VALUE.test(challenge)) problems.push('code_challenge: Code challenge must be base64url encoded');
+  else if (!isPkceValue(challenge)) problems.push('code_challenge: Code challenge must be base64url encoded');
 
   const extra: Record<string, string> = {};
   const names = Object.keys(rest);

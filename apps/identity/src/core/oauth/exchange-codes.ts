@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { isOpaqueToken } from '@app/contracts';
 import { REDIS } from '@app/core';
 import { randomToken, sha256 } from '../../common/secrets.js';
 
@@ -34,7 +35,7 @@ export class ExchangeCodes {
   }
 
   async take(code: string): Promise<ExchangeGrant | null> {
-    if (!/^[0-9a-f]{64}$/.test(code)) return null;
+    if (!isOpaqueToken(code)) return null;
     const raw = await this.redis.getdel(this.key(code));
     return raw ? (JSON.parse(raw) as ExchangeGrant) : null;
   }
