@@ -14,6 +14,7 @@ import { isOAuthProviderId, OAUTH_PROVIDER_IDS, type OAuthProviderId } from '../
 import { challengeOf, ProviderClient, ProviderError, type ProviderCredentials } from '../../core/oauth/providers/provider-client.js';
 import { IdentityConfig } from '../../identity.config.js';
 import { UsersRepository } from '../../users/users.repository.js';
+import { appleUserName } from './apple-user.js';
 import { parseAuthorizeQuery } from './authorize-query.js';
 
 const invalidState = () => invalidInput('Invalid state parameter');
@@ -85,6 +86,7 @@ export class OAuthFlows {
       const creds = await this.credentials(provider);
       const strings = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
       const profile = await this.client.complete(provider, creds, this.callbackUrl(provider), strings, flow);
+      if (provider === 'apple' && !profile.name) profile.name = appleUserName(params.user);
       const user = await this.accounts.signIn(profile, meta);
       const code = await this.codes.issue({ userId: user.id, provider, codeChallenge: claims.codeChallenge });
       return withParam(claims.redirectUri, 'insforge_code', code);

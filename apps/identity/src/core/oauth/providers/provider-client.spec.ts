@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IdentityConfig } from '../../../identity.config.js';
+import { OAUTH_PROVIDER_IDS, PROVIDERS } from './provider-catalog.js';
 import { type FlowBinding, ProviderClient } from './provider-client.js';
 
 const flow: FlowBinding = { state: 'st', codeVerifier: 'v'.repeat(43), nonce: 'n0' };
@@ -67,4 +68,20 @@ describe('ProviderClient.authorizationUrl', () => {
     );
     expect(params(client().authorizationUrl('linkedin', creds, 'https://a/cb', flow, {})).code_challenge).toBeUndefined();
   });
+
+  it.each([...OAUTH_PROVIDER_IDS])(
+    '%s: its own authorization endpoint, our state and callback, scopes, PKCE only where it takes it',
+    (id) => {
+      const spec = PROVIDERS[id];
+      const url = new URL(client().authorizationUrl(id, creds, 'https://api.example/cb', flow, {}));
+      expect(url.origin + url.pathname).toBe(spec.endpoints.authorizationEndpoint.replace(/\?.*$/, ''));
+      expect(url.searchParams.get('state')).toBe('st');
+      expect(url.searchParams.get('redirect_uri')).toBe('https://api.example/cb');
+      expect(url.searchParams.get('response_type')).toBe('code');
+      expect(url.searchParams.get('scope')).toBe(spec.scopes.join(spec.scopeSeparator ?? ' '));
+      expect(url.searchParams.get('code_challenge_method')).toBe(spec.pkce ? 'S256' : null);
+      expect(url.searchParams.get('nonce')).toBe(spec.idToken ? 'n0' : null);
+      expect(url.protocol).toBe('https:');
+    },
+  );
 });
