@@ -57,6 +57,22 @@ describe('provider profiles', () => {
     expect(() => fromTiktok({})).toThrow(ProfileError);
   });
 
+  it('names and addresses are made storable and bounded; an id is taken as sent or refused', () => {
+    const p = fromOidcClaims('google', {
+      sub: 's',
+      email: 'not an address',
+      email_verified: true,
+      name: `A\u0000da${'x'.repeat(200)}`,
+      picture: 'javascript:alert(1)',
+    });
+    expect(p.email).toBeNull();
+    expect(p.emailVerified).toBe(false);
+    expect(p.name).toBe(`Ada${'x'.repeat(97)}`);
+    expect(p.avatarUrl).toBeUndefined();
+    expect(() => fromOidcClaims('google', { sub: 'a\u0000b' })).toThrow(ProfileError);
+    expect(fromOidcClaims('google', { sub: ' spaced ' }).subject).toBe(' spaced ');
+  });
+
   it('placeholder addresses are per provider account and lower-case', () => {
     expect(placeholderEmail('tiktok', 'Abc/../X')).toBe('abc-..-x@users.noreply.tiktok.local');
   });

@@ -15,17 +15,35 @@ export interface ProviderProfile {
 
 type Json = Record<string, unknown>;
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const id = (v: unknown): string | undefined => (typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : str(v));
+/** NUL, other C0 controls and lone surrogates: PostgreSQL refuses some, and no name needs them. */
+const UNSTORABLE = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** A provider's text, made storable and bounded (a provider is trusted for identity, not for sizes). */
+const str = (v: unknown, max = 255): string | undefined => {
+  if (typeof v !== 'string') return undefined;
+  const t = v.replace(UNSTORABLE, '').trim().slice(0, max);
+  return t === '' ? undefined : t;
+};
+/** A user id exactly as the provider sent it (never altered: it is the identity), or undefined. */
+const id = (v: unknown): string | undefined =>
+  typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : typeof v === 'string' && v !== '' ? v : undefined;
 /** Apple sends `email_verified` as the string "true". */
 const yes = (v: unknown): boolean => v === true || v === 'true';
-const email = (v: unknown): string | null => str(v)?.toLowerCase() ?? null;
+/** An address we can store and compare: one @, no spaces, at most 320 characters; else none. */
+const email = (v: unknown): string | null => {
+  const e = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  return e.length <= 320 && /^[^\s@\u0000-\u001f]+@[^\s@\u0000-\u001f]+$/.test(e) ? e : null;
+};
+const avatar = (v: unknown): string | undefined => {
+  const u = str(v, 2048);
+  return u && /^https?:\/\//i.test(u) ? u : undefined;
+};
 
 export class ProfileError extends Error {}
 
 function must(subject: string | undefined, provider: string): string {
   if (!subject) throw new ProfileError(`${provider} did not identify the user`);
   if (subject.length > 255) throw new ProfileError(`${provider} sent an oversized user id`);
+  if (new RegExp(UNSTORABLE.source).test(subject)) throw new ProfileError(`${provider} sent a user id with control characters`);
   return subject;
 }
 
@@ -33,11 +51,11 @@ function must(subject: string | undefined, provider: string): string {
 export function fromOidcClaims(provider: string, c: Json): ProviderProfile {
   return {
     provider,
-    subject: must(str(c.sub), provider),
+    subject: must(id(c.sub), provider),
     email: email(c.email),
-    emailVerified: yes(c.email_verified) && !!str(c.email),
-    name: str(c.name) ?? ([str(c.given_name), str(c.family_name)].filter(Boolean).join(' ') || undefined),
-    avatarUrl: str(c.picture),
+    emailVerified: yes(c.email_verified) && email(c.email) !== null,
+    name: str(c.name, 100) ?? ([str(c.given_name), str(c.family_name)].filter(Boolean).join(' ').slice(0, 100) || undefined),
+    avatarUrl: avatar(c.picture),
   };
 }
 
@@ -52,21 +70,21 @@ export function fromGithub(user: Json, emails: unknown): ProviderProfile {
     subject: must(id(user.id), 'github'),
     email: email(primary?.email) ?? email(fallback) ?? (login ? `${login.toLowerCase()}@users.noreply.github.com` : null),
     emailVerified: !!primary,
-    name: str(user.name) ?? login,
-    avatarUrl: str(user.avatar_url),
+    name: str(user.name, 100) ?? login,
+    avatarUrl: avatar(user.avatar_url),
   };
 }
 
 export function fromDiscord(u: Json): ProviderProfile {
   const subject = must(id(u.id), 'discord');
-  const avatar = str(u.avatar);
+  const hash = str(u.avatar, 64);
   return {
     provider: 'discord',
     subject,
     email: email(u.email),
-    emailVerified: u.verified === true && !!str(u.email),
-    name: str(u.global_name) ?? str(u.username),
-    avatarUrl: avatar ? `https://cdn.discordapp.com/avatars/${subject}/${avatar}.png` : undefined,
+    emailVerified: u.verified === true && email(u.email) !== null,
+    name: str(u.global_name, 100) ?? str(u.username, 100),
+    avatarUrl: hash && /^\w+$/.test(hash) ? `https://cdn.discordapp.com/avatars/${subject}/${hash}.png` : undefined,
   };
 }
 
@@ -78,8 +96,8 @@ export function fromFacebook(u: Json): ProviderProfile {
     subject: must(id(u.id), 'facebook'),
     email: email(u.email),
     emailVerified: false,
-    name: str(u.name),
-    avatarUrl: str(picture),
+    name: str(u.name, 100),
+    avatarUrl: avatar(picture),
   };
 }
 
@@ -90,8 +108,8 @@ export function fromInstagram(u: Json): ProviderProfile {
     subject: must(id(u.user_id) ?? id(u.id), 'instagram'),
     email: null,
     emailVerified: false,
-    name: str(u.name) ?? str(u.username),
-    avatarUrl: str(u.profile_picture_url),
+    name: str(u.name, 100) ?? str(u.username, 100),
+    avatarUrl: avatar(u.profile_picture_url),
   };
 }
 
@@ -100,11 +118,11 @@ export function fromTiktok(body: Json): ProviderProfile {
   const u = ((body.data as Json | undefined)?.user ?? {}) as Json;
   return {
     provider: 'tiktok',
-    subject: must(str(u.open_id), 'tiktok'),
+    subject: must(id(u.open_id), 'tiktok'),
     email: null,
     emailVerified: false,
-    name: str(u.display_name),
-    avatarUrl: str(u.avatar_url),
+    name: str(u.display_name, 100),
+    avatarUrl: avatar(u.avatar_url),
   };
 }
 
@@ -115,9 +133,9 @@ export function fromX(body: Json): ProviderProfile {
     provider: 'x',
     subject: must(id(u.id), 'x'),
     email: email(u.confirmed_email),
-    emailVerified: !!str(u.confirmed_email),
-    name: str(u.name) ?? str(u.username),
-    avatarUrl: str(u.profile_image_url),
+    emailVerified: email(u.confirmed_email) !== null,
+    name: str(u.name, 100) ?? str(u.username, 100),
+    avatarUrl: avatar(u.profile_image_url),
   };
 }
 
@@ -129,8 +147,8 @@ export function fromSpotify(u: Json): ProviderProfile {
     subject: must(id(u.id), 'spotify'),
     email: email(u.email),
     emailVerified: false,
-    name: str(u.display_name),
-    avatarUrl: str(images[0]?.url),
+    name: str(u.display_name, 100),
+    avatarUrl: avatar(images[0]?.url),
   };
 }
 
@@ -144,7 +162,7 @@ export function fromMicrosoft(u: Json): ProviderProfile {
     subject: must(id(u.id), 'microsoft'),
     email: email(u.mail) ?? email(u.userPrincipalName),
     emailVerified: false,
-    name: str(u.displayName),
+    name: str(u.displayName, 100),
   };
 }
 
