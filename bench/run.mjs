@@ -50,8 +50,9 @@ const USERS = int('BENCH_USERS', 50);
 const MAIL_MESSAGES = int('BENCH_MAIL_MESSAGES', 600); // the backlog drained per run
 const MAIL_LATENCY_MESSAGES = int('BENCH_MAIL_LATENCY_MESSAGES', 200);
 const MAIL_RATE = int('BENCH_MAIL_RATE', 50); // send-otp requests per second in the latency run
-/** BENCH_ONLY=machine,insforge,gorb,mail (comma-separated) runs a subset, for working on the bench. */
-const ONLY = new Set((env.BENCH_ONLY || 'machine,insforge,gorb,mail').split(',').map((x) => x.trim()));
+const DIRECTORY_USERS = int('BENCH_DIRECTORY_USERS', 100_000); // users seeded for the admin search
+/** BENCH_ONLY=machine,insforge,gorb,admin,mail (comma-separated) runs a subset, for working on the bench. */
+const ONLY = new Set((env.BENCH_ONLY || 'machine,insforge,gorb,admin,mail').split(',').map((x) => x.trim()));
 const ARGON2 = {
   PASSWORD_ARGON2_MEMORY_KIB: String(int('PASSWORD_ARGON2_MEMORY_KIB', 19456)),
   PASSWORD_ARGON2_TIME_COST: String(int('PASSWORD_ARGON2_TIME_COST', 2)),
@@ -75,6 +76,7 @@ if (!/_bench$/.test(DB_NAME)) {
 
 const ANON_KEY = 'anon_' + 'be'.repeat(32);
 const PASSWORD = 'Bench-Passw0rd!';
+const ADMIN = { username: 'bench-admin', password: 'bench-only-admin-password-0000' };
 const stackEnv = {
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
@@ -103,6 +105,8 @@ const stackEnv = {
   COOKIE_SECURE: 'false',
   ANON_KEY,
   AUTH_HMAC_SECRET: 'bench-only-secret-bench-only-secret-0000',
+  ROOT_ADMIN_USERNAME: ADMIN.username,
+  ROOT_ADMIN_PASSWORD: ADMIN.password,
   RATE_LIMIT_MULTIPLIER: '100000',
   SMTP_HOST: '127.0.0.1',
   SMTP_PORT: String(PORTS.smtp),
@@ -137,6 +141,7 @@ const res = {
     mailBacklog: MAIL_MESSAGES,
     mailLatencyMessages: MAIL_LATENCY_MESSAGES,
     mailRate: MAIL_RATE,
+    directoryUsers: DIRECTORY_USERS,
     argon2: ARGON2,
     ports: PORTS,
     database: DB_NAME,
@@ -626,6 +631,64 @@ async function gorbEndpoints() {
   );
 }
 
+// ---- admin: the users list ----------------------------------------------------------------------
+/**
+ * Seeds DIRECTORY_USERS users with one INSERT … SELECT generate_series (seconds, not an hour of
+ * sign-ups): passwordless, each with a profile name in identity's read model, one second apart.
+ * Runs as the database owner (DB_USER), a member of identity_migrator, on the bench database only.
+ */
+async function seedDirectory() {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({
+    host: stackEnv.DB_HOST,
+    port: Number(stackEnv.DB_PORT),
+    user: stackEnv.DB_USER,
+    password: stackEnv.DB_PASSWORD,
+    database: DB_NAME,
+  });
+  await client.connect();
+  try {
+    const started = Date.now();
+    const r = await client.query(
+      `INSERT INTO identity.users (email, email_verified, profile, created_at)
+       SELECT 'bench-dir-' || g || '@bench.test', true, jsonb_build_object('name', 'Bench Person ' || g), now() - g * interval '1 second'
+       FROM generate_series(1, $1::int) g
+       ON CONFLICT DO NOTHING`,
+      [DIRECTORY_USERS],
+    );
+    await client.query('VACUUM ANALYZE identity.users');
+    const [{ total }] = (await client.query('SELECT count(*)::int AS total FROM identity.users')).rows;
+    return { inserted: r.rowCount, total, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * `GET /api/auth/users?search=` over DIRECTORY_USERS users, with an admin access token: each
+ * request searches a different "person NNNN" (about 11 matches among 100,000: NNNN and NNNN0-9),
+ * which the trigram indexes answer.
+ */
+async function adminEndpoints() {
+  const signIn = await call(URLS.gateway, 'POST', '/api/auth/admin/sessions', { body: ADMIN, headers: { 'x-forwarded-for': nextIp() } });
+  if (missing(signIn)) return skip('usersSearch', 'GET /api/auth/users?search= (admin sign-in POST /api/auth/admin/sessions is missing)');
+  if (signIn.status !== 200) throw new Error(`admin sign-in -> ${signIn.status} ${signIn.text.slice(0, 200)}`);
+  const auth = { authorization: `Bearer ${signIn.json.accessToken}` };
+  const probe = await call(URLS.gateway, 'GET', '/api/auth/users?search=person%201234', { headers: auth });
+  if (missing(probe)) return skip('usersSearch', 'GET /api/auth/users?search=');
+  const seeded = await phase(`seed ${DIRECTORY_USERS} users (one INSERT … SELECT generate_series)`, seedDirectory);
+  if (seeded.error) return;
+  log(`  ${seeded.inserted} inserted in ${seeded.seconds.toFixed(1)} s; ${seeded.total} users in all`);
+  const check = await call(URLS.gateway, 'GET', '/api/auth/users?search=person%204242', { headers: auth, expect: 200 });
+  if (check.json.pagination.total < 11) throw new Error(`search for "person 4242" found ${check.json.pagination.total} users, expected 11`);
+  res.directory = seeded;
+  const terms = Array.from({ length: 200 }, (_, i) => 1000 + ((i * 7919) % 9000));
+  const requests = terms.map((n) => ({ method: 'GET', path: `/api/auth/users?search=person%20${n}`, headers: auth }));
+  res.endpoints.usersSearch = await both(`GET /api/auth/users?search= over ${seeded.total} users`, (via) =>
+    saturateFast({ url: base(via), connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, requests }),
+  );
+}
+
 // ---- mail ----------------------------------------------------------------------------------------
 async function mailerHistogram(ports) {
   let sum = 0;
@@ -851,6 +914,7 @@ try {
 
   if (ONLY.has('insforge')) await phase('InsForge endpoints', insforgeEndpoints);
   if (ONLY.has('gorb')) await phase('Gorb endpoints', gorbEndpoints);
+  if (ONLY.has('admin')) await phase('admin endpoints', adminEndpoints);
   if (ONLY.has('mail')) await phase('mail', mail);
 } catch (err) {
   res.errors.push(`run aborted: ${err instanceof Error ? err.message : String(err)}`);

@@ -6,7 +6,8 @@
 # bench/results/latest.{json,md}. Everything it starts is stopped on exit, failure or Ctrl-C.
 # Env (optional): BENCH_PORT_BASE (29000), BENCH_DURATION (8), BENCH_WARMUP (1), BENCH_CONNECTIONS
 # (50), BENCH_PASSWORD_CONNECTIONS (16), BENCH_MAIL_MESSAGES (600), BENCH_PIN (1; split; 0 = none),
-# BENCH_SKIP_BUILD (0), BENCH_GENERATOR (wrk; autocannon), PASSWORD_ARGON2_* (the configured cost).
+# BENCH_SKIP_BUILD (0), BENCH_GENERATOR (wrk; autocannon), BENCH_DB_NAME (auth_bench), BENCH_ONLY,
+# BENCH_DIRECTORY_USERS (100000), PASSWORD_ARGON2_* (the configured cost).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -15,8 +16,10 @@ log() { echo "[bench] $*"; }
 die() { echo "[bench] $*" >&2; exit 1; }
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# The bench never uses the dev or test data: its own database and its own Redis.
-export DB_NAME=auth_bench
+# The bench never uses the dev or test data: its own database (BENCH_DB_NAME, ending in _bench, so
+# that two checkouts on one server can run at once) and its own Redis.
+export DB_NAME=${BENCH_DB_NAME:-auth_bench}
+case "$DB_NAME" in *_bench) ;; *) die "BENCH_DB_NAME must end in _bench";; esac
 export BENCH_PORT_BASE=${BENCH_PORT_BASE:-29000}
 BENCH_REDIS_PORT=$((BENCH_PORT_BASE + 79))
 DATA="$ROOT/.data/bench"

@@ -38,6 +38,7 @@ export function endpointRows(res) {
     ['Gorb login `POST /v1/login` (username)', e.gorbLogin],
     ['profile `GET /api/auth/profiles/:userId`', e.profileGet],
     ['profile `PATCH /api/auth/profiles/current`', e.profilePatch],
+    [`admin \`GET /api/auth/users?search=\` (${num(res.directory?.total ?? res.config?.directoryUsers)} users)`, e.usersSearch],
   ];
   return rows.map(([label, pair]) => {
     if (!pair) return [label, null, null, ''];
