@@ -51,6 +51,9 @@ const OPERATIONS: { method: string; path: string; servedBy: App }[] = [
   { method: 'POST', path: '/api/auth/admin/refresh', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/admin/logout', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/tokens/anon', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/users', servedBy: 'identity' },
+  { method: 'DELETE', path: '/api/auth/users', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/users/{userId}', servedBy: 'identity' },
   // Served by the profiles app, compared with profiles' own document. Our PATCH extension (a key
   // set to `null` is removed) makes `name` and `avatar_url` nullable in ours: accepting more than
   // the reference is no difference to its clients, so it needs no entry below.

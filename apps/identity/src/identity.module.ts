@@ -15,6 +15,7 @@ import {
   RedisModule,
   Sql,
 } from '@app/core';
+import { UsersAdminController } from './api/admin/users-admin.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { RefreshCookie } from './auth/refresh-cookie.js';
@@ -52,7 +53,9 @@ import { AuditRepository } from './core/audit/audit.repository.js';
 import { OAuthConfigsAdmin } from './core/oauth/oauth-configs.admin.js';
 import { OAuthConfigsRepository } from './core/oauth/oauth-configs.repository.js';
 import { OAuthProviderConfigs } from './core/oauth/oauth-configs.service.js';
+import { UserAdminService } from './core/users/user-admin.service.js';
 import { UserBans } from './core/users/user-bans.js';
+import { UserDirectoryRepository } from './core/users/user-directory.repository.js';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 import { CodesRepository } from './email/codes.repository.js';
 import { CodesService } from './email/codes.service.js';
@@ -122,6 +125,7 @@ export class IdentityModule {
         OAuthController,
         AdminSessionsController,
         AnonTokenController,
+        UsersAdminController,
       ],
       providers: [
         { provide: IdentityConfig, useValue: config },
@@ -145,6 +149,8 @@ export class IdentityModule {
         AuditLog,
         UsersRepository,
         UserBans,
+        UserDirectoryRepository,
+        UserAdminService,
         CurrentUserCache,
         EmailClaims,
         ProfileHandoff,

@@ -10,3 +10,4 @@ export * from './insforge/oauth.dto.js';
 export * from './gorb/gorb.dto.js';
 export * from './insforge/oauth-flow.dto.js';
 export * from './insforge/admin.dto.js';
+export * from './insforge/users-admin.dto.js';

@@ -69,7 +69,7 @@ export class ProfileHandoff implements OnApplicationBootstrap, OnApplicationShut
     // The waiter exists before the relay can publish the job, so its completion cannot be missed.
     this.outbox.kick();
     const ok = await applied;
-    if (!ok) this.logger.warn({ jobId, waitedMs: ms }, 'profiles has not applied user.registered yet; answering without it');
+    if (!ok) this.logger.warn({ jobId, waitedMs: ms }, 'profiles has not applied the event yet; answering without it');
     return ok;
   }
 }

@@ -55,4 +55,9 @@ export class UserEvents {
   async revocationDelivered(eventId: string): Promise<void> {
     await this.handoff.deliver(eventId);
   }
+
+  /** After the commit that recorded a `user.deleted`: relays it and waits, bounded, until profiles removed the profile. */
+  async deletedDelivered(eventId: string): Promise<void> {
+    await this.handoff.deliver(eventId);
+  }
 }
