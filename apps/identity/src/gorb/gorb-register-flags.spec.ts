@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { checkPasswordPolicy, passwordPolicyProblem } from '../passwords/password-policy.js';
 import { gorbPasswordFlags } from './gorb.service.js';
 

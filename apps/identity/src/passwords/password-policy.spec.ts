@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import * as fc from 'fast-check';
 import { checkPasswordPolicy, normalizePassword, passwordPolicyProblem } from './password-policy.js';
 
 const policy = { passwordMinLength: 8, requireNumber: false, requireLowercase: false, requireUppercase: false, requireSpecialChar: false };
