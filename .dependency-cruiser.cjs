@@ -23,6 +23,28 @@ module.exports = {
       to: { path: '^libs/(core|auth)/' },
     },
     {
+      name: 'identity-core-not-to-api',
+      severity: 'error',
+      comment: 'The domain core never imports a front door (api/), the module wiring or the OpenAPI document.',
+      from: { path: '^apps/identity/src/core/' },
+      to: { path: '^apps/identity/src/(api/|openapi/|identity\\.module|main)' },
+    },
+    {
+      name: 'identity-api-not-to-other-api',
+      severity: 'error',
+      comment: 'Front doors (api/insforge, api/gorb, api/email, …) never import each other; what they share lives in core/.',
+      from: { path: '^apps/identity/src/api/([^/]+)/' },
+      to: { path: '^apps/identity/src/api/([^/]+)/', pathNot: '^apps/identity/src/api/$1/' },
+    },
+    {
+      name: 'identity-no-folder-cycles',
+      severity: 'error',
+      comment: 'No folder of identity imports one that imports it back (directly or around a loop).',
+      scope: 'folder',
+      from: { path: '^apps/identity/src/' },
+      to: { circular: true },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type SealedJwk, unsealJwk } from '../../apps/identity/src/tokens/key-sealing.js';
+import { type SealedJwk, unsealJwk } from '../../apps/identity/src/core/tokens/key-sealing.js';
 import { Queue } from 'bullmq';
 import { importJWK, SignJWT } from 'jose';
 import { type JobName, type JobPayload, QUEUES } from '@app/contracts';

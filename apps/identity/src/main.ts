@@ -11,10 +11,10 @@ import {
 } from '@app/core';
 import { acceptFormPostCallbacks } from './api/oauth/form-post.js';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
-import { IdentityConfig } from './identity.config.js';
+import { IdentityConfig } from './core/config/identity.config.js';
 import { IdentityModule, KeysCliModule } from './identity.module.js';
-import { IDENTITY_OPENAPI } from './openapi/openapi.js';
-import { SigningKeys } from './tokens/signing-keys.service.js';
+import { IDENTITY_OPENAPI } from './identity.openapi.js';
+import { SigningKeys } from './core/tokens/signing-keys.service.js';
 
 /**
  * identity: users, credentials, sessions and tokens.

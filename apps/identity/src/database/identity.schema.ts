@@ -1,9 +1,9 @@
 import type { SchemaOptions } from '@app/core';
-import { AuthConfig } from '../auth-config/auth-config.entity.js';
-import { OneTimeCode } from '../email/one-time-code.entity.js';
-import { OpaqueAccessToken, RefreshToken, Session } from '../sessions/session.entity.js';
-import { SigningKey } from '../tokens/signing-key.entity.js';
-import { User, UserProvider } from '../users/user.entity.js';
+import { AuthConfig } from '../core/auth-config/auth-config.entity.js';
+import { OneTimeCode } from '../core/codes/one-time-code.entity.js';
+import { OpaqueAccessToken, RefreshToken, Session } from '../core/sessions/session.entity.js';
+import { SigningKey } from '../core/tokens/signing-key.entity.js';
+import { User, UserProvider } from '../core/users/user.entity.js';
 import { IdentityInitial1763800000000 } from './migrations/1763800000000-IdentityInitial.js';
 import { UsersSearchAndBans1764200000000 } from './migrations/1764200000000-UsersSearchAndBans.js';
 import { IdentityAuditEvents1764410000000 } from './migrations/1764410000000-IdentityAuditEvents.js';

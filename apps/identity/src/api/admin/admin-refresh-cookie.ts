@@ -1,6 +1,6 @@
 import { fastifyCookie } from '@fastify/cookie';
 import { Inject, Injectable } from '@nestjs/common';
-import { IdentityConfig } from '../../identity.config.js';
+import { IdentityConfig } from '../../core/config/identity.config.js';
 
 export const ADMIN_REFRESH_COOKIE = 'insforge_admin_refresh_token';
 export const ADMIN_COOKIE_PATH = '/api/auth/admin';

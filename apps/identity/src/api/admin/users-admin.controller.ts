@@ -13,7 +13,7 @@ import {
 } from '@app/contracts';
 import { invalidInput, ReqMeta, type RequestMeta } from '@app/core';
 import { AdminGuard, type AdminRequest } from '../../core/credentials/admin.guard.js';
-import { type AdminAct, UserAdminService } from '../../core/users/user-admin.service.js';
+import { type AdminAct, UserAdminService } from '../../core/user-admin/user-admin.service.js';
 import { ApiInsforgeErrors, BEARER_AUTH } from '../../openapi/openapi.decorators.js';
 import { ApiAdminErrors, API_KEY_AUTH } from './admin-openapi.js';
 

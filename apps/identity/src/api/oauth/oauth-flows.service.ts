@@ -3,17 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { ClientKind, OAuthAuthUrlResponse, OAuthExchangeRequest, SessionTokensResponse } from '@app/contracts';
 import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
-import { type AuthResult, AuthService } from '../../auth/auth.service.js';
-import { AuthConfigService } from '../../auth-config/auth-config.service.js';
-import { safeEqual } from '../../common/secrets.js';
+import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
+import { safeEqual } from '../../core/common/secrets.js';
 import { ExchangeCodes } from '../../core/oauth/exchange-codes.js';
-import { OAuthAccounts } from '../../core/oauth/oauth-accounts.service.js';
+import { OAuthAccounts } from '../../core/sign-in/oauth-accounts.service.js';
 import { OAuthStates } from '../../core/oauth/oauth-states.js';
-import { ProviderConfigSource } from '../../core/oauth/provider-configs.js';
+import { ProviderConfigSource } from '../../core/oauth/providers/provider-configs.js';
 import { isOAuthProviderId, OAUTH_PROVIDER_IDS, type OAuthProviderId } from '../../core/oauth/providers/provider-catalog.js';
-import { challengeOf, ProviderClient, ProviderError, type ProviderCredentials } from '../../core/oauth/providers/provider-client.js';
-import { IdentityConfig } from '../../identity.config.js';
-import { UsersRepository } from '../../users/users.repository.js';
+import { challengeOf, ProviderClient, ProviderError, type ProviderCredentials } from '../../core/oauth/provider-client.js';
+import { IdentityConfig } from '../../core/config/identity.config.js';
+import { UsersRepository } from '../../core/users/users.repository.js';
+import { RedirectCheck } from '../../core/sign-in/redirect-check.js';
+import { SessionIssuer } from '../../core/sign-in/session-issuer.js';
+import type { AuthResult } from '../../core/sign-in/session-result.js';
 import { appleUserName } from './apple-user.js';
 import { parseAuthorizeQuery } from './authorize-query.js';
 
@@ -47,7 +49,8 @@ export class OAuthFlows {
     private readonly client: ProviderClient,
     private readonly configs: ProviderConfigSource,
     private readonly accounts: OAuthAccounts,
-    private readonly auth: AuthService,
+    private readonly issuer: SessionIssuer,
+    private readonly redirects: RedirectCheck,
     private readonly authConfig: AuthConfigService,
     private readonly users: UsersRepository,
     private readonly limits: RateLimits,
@@ -105,12 +108,12 @@ export class OAuthFlows {
       throw new ApiError(400, 'AUTH_UNAUTHORIZED', 'PKCE verification failed');
     const user = await this.users.findById(grant.userId);
     if (!user) throw new ApiError(404, 'AUTH_USER_NOT_FOUND', 'User not found');
-    const s = await this.db.transaction((m) => this.auth.startSession(m, user.id, client, meta));
-    return this.auth.sessionResult(user, s.session, s.refreshToken, client);
+    const s = await this.db.transaction((m) => this.issuer.start(m, user.id, client, meta));
+    return this.issuer.issue(user, s.session, s.refreshToken, client);
   }
 
   private async assertRedirectAllowed(redirectUri: string): Promise<void> {
-    this.auth.assertRedirectAllowed(redirectUri, await this.authConfig.get());
+    this.redirects.assertAllowed(redirectUri, await this.authConfig.get());
   }
 
   private async credentials(provider: OAuthProviderId): Promise<ProviderCredentials> {

@@ -14,7 +14,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '@app/auth';
 import { ClientTypeQuery, OAuthAuthUrlResponseDto, OAuthExchangeRequest, parseClientType, SessionTokensResponseDto } from '@app/contracts';
 import { ReqMeta, type RequestMeta } from '@app/core';
-import { RefreshCookie } from '../../auth/refresh-cookie.js';
+import { RefreshCookie } from '../../core/sign-in/refresh-cookie.js';
 import { OAUTH_PROVIDER_IDS } from '../../core/oauth/providers/provider-catalog.js';
 import { ApiClientType, ApiInsforgeErrors } from '../../openapi/openapi.decorators.js';
 import { OAuthFlows } from './oauth-flows.service.js';

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ApiError, type Queryable, RateLimits, type RequestMeta } from '@app/core';
-import { Clock } from '../../common/clock.js';
-import { hmac, randomToken, safeEqual, sha256 } from '../../common/secrets.js';
-import { IdentityConfig } from '../../identity.config.js';
-import { sealSuccessor, unsealSuccessor } from '../../sessions/refresh-token-seal.js';
-import { refreshTokenReuse } from '../../sessions/sessions.metrics.js';
+import { Clock } from '../common/clock.js';
+import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
+import { IdentityConfig } from '../config/identity.config.js';
+import { sealSuccessor, unsealSuccessor } from '../sessions/refresh-token-seal.js';
+import { refreshTokenReuse } from '../sessions/sessions.metrics.js';
 import { type AdminSessionRow, AdminSessionsRepository } from './admin-sessions.repository.js';
 import { AdminTokens } from './admin-tokens.js';
 

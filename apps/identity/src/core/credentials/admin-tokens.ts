@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { kidOf } from '@app/auth';
-import { IdentityConfig } from '../../identity.config.js';
-import { SIGNING_ALG, SigningKeys } from '../../tokens/signing-keys.service.js';
+import { IdentityConfig } from '../config/identity.config.js';
+import { SIGNING_ALG, SigningKeys } from '../tokens/signing-keys.service.js';
 
 export const ADMIN_ROLE = 'project_admin';
 

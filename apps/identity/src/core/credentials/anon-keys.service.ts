@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { IdentityConfig } from '../../identity.config.js';
+import { IdentityConfig } from '../config/identity.config.js';
 import { ANON_KEY_SHAPE } from './credential.js';
 import { KeysRepository } from './keys.repository.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { sha256 } from '../../common/secrets.js';
+import { sha256 } from '../common/secrets.js';
 import { API_KEY_SHAPE } from './credential.js';
 import { type ApiKeyRow, KeysRepository } from './keys.repository.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { isOpaqueToken } from '@app/contracts';
 import { REDIS } from '@app/core';
-import { randomToken, sha256 } from '../../common/secrets.js';
+import { randomToken, sha256 } from '../common/secrets.js';
 
 /** What an `insforge_code` stands for until it is exchanged. */
 export interface ExchangeGrant {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OAuthProvider } from '@app/contracts';
-import type { IdentityConfig } from '../../identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 import { OAuthConfigsAdmin } from './oauth-configs.admin.js';
 import type {
   CustomOAuthConfigPatch,

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CUSTOM_OAUTH_KEY, isOAuthProvider, type OAuthProvider } from '@app/contracts';
-import { IdentityConfig } from '../../identity.config.js';
+import { IdentityConfig } from '../config/identity.config.js';
 import { openString, SEAL_PURPOSES, type SealedSecret, sealString } from '../common/secret-box.js';
 import { OAuthConfigsRepository } from './oauth-configs.repository.js';
 

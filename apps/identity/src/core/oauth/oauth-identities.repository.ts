@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CurrentUserCache } from '../../users/current-user.cache.js';
+import { CurrentUserCache } from '../users/current-user.cache.js';
 import type { ProviderProfile } from './providers/provider-profile.js';
 
 /** OAuth identities: rows of user_providers keyed by (provider, the provider's subject). */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { IdentityConfig } from '../../identity.config.js';
+import type { IdentityConfig } from '../config/identity.config.js';
 import { OAuthStates } from './oauth-states.js';
 
 /** Redis SET … NX as the one command OAuthStates uses (no I/O). */

@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { createHmac, hkdfSync, randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { REDIS } from '@app/core';
-import { IdentityConfig } from '../../identity.config.js';
-import type { FlowBinding } from './providers/provider-client.js';
+import { IdentityConfig } from '../config/identity.config.js';
+import type { FlowBinding } from './provider-client.js';
 
 /** What the state carries from the authorize request to the callback, signed. */
 export interface OAuthStateClaims {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IdentityConfig } from '../../identity.config.js';
+import { IdentityConfig } from '../config/identity.config.js';
 import { OAuthProviderConfigs } from './oauth-configs.service.js';
-import { parseOAuthClients, ProviderConfigSource, type ProviderConfigRecord } from './provider-configs.js';
+import { parseOAuthClients, ProviderConfigSource, type ProviderConfigRecord } from './providers/provider-configs.js';
 
 /**
  * The provider settings the sign-in flows use: the admin-managed configuration

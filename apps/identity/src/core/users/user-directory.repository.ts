@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { UserRecord } from '../../users/users.repository.js';
+import type { UserRecord } from './users.repository.js';
 
 /** A user as admin routes see it: the usual record plus the ban. */
 export interface AdminUserRecord extends UserRecord {

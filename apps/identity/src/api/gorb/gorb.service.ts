@@ -1,0 +1,204 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isEmail } from 'class-validator';
+import type { DataSource, EntityManager } from 'typeorm';
+import type {
+  GorbDevice,
+  GorbLoginRequest,
+  GorbLoginResponse,
+  GorbRegisterFlags,
+  GorbRegisterRequest,
+  GorbRevokeRequest,
+} from '@app/contracts';
+import { ApiError, fromEntityManager, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
+import { randomToken, sha256 } from '../../core/common/secrets.js';
+import { IdentityConfig } from '../../core/config/identity.config.js';
+import { PasswordHasher } from '../../core/passwords/password-hasher.js';
+import { PasswordCheck } from '../../core/sign-in/password-check.js';
+import { checkPasswordPolicy, normalizePassword, type PasswordRules } from '../../core/passwords/password-policy.js';
+import { SessionsRepository } from '../../core/sessions/sessions.repository.js';
+import { SessionsService } from '../../core/sessions/sessions.service.js';
+import { UserEvents } from '../../core/users/user-events.js';
+import { type UserRecord, UniqueViolation, UsersRepository } from '../../core/users/users.repository.js';
+
+export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
+const badCredentials = () => new ApiError(403, 'FORBIDDEN', 'Invalid credentials');
+
+/** Gorb's register flags for the password, from the policy InsForge's sign-up applies (checkPasswordPolicy). */
+export const gorbPasswordFlags = (r: PasswordRules) => ({
+  password_minimum_length: r.minimumLength,
+  password_special_characters: r.specialCharacter,
+  password_letters: r.lowercase && r.uppercase,
+  password_numbers: r.number,
+});
+
+/**
+ * The Gorb login API: the seed's `POST /v1/login` exactly, plus register, refresh, devices,
+ * revoke and logout (ours, in Gorb's shapes). Sessions are the same sessions as InsForge's, so a
+ * user sees every sign-in in both lists; Gorb's access tokens are opaque and stored hashed.
+ */
+@Injectable()
+export class GorbService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(IdentityConfig) private readonly config: IdentityConfig,
+    private readonly passwords: PasswordCheck,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
+    private readonly sessionsRepo: SessionsRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly authConfig: AuthConfigService,
+    private readonly limits: RateLimits,
+    private readonly events: UserEvents,
+  ) {}
+
+  userIdOf(u: Pick<UserRecord, 'id' | 'username'>): string {
+    return `@${u.username ?? u.id}@${this.config.GORB_INSTANCE_DOMAIN}`;
+  }
+
+  async login(req: GorbLoginRequest, meta: RequestMeta): Promise<GorbLoginResponse> {
+    const identifier = req.identifier ?? req.email;
+    if (!identifier) throw invalidInput('identifier or email is required');
+    const byEmail = req.email !== undefined || identifier.includes('@');
+    let user: UserRecord;
+    try {
+      user = await this.passwords.check(identifier, req.password, meta, () =>
+        byEmail ? this.users.findByEmail(identifier) : this.users.findByUsername(identifier),
+      );
+    } catch (err) {
+      // The seed's 403 for bad credentials, the same for an unknown user and a wrong password.
+      if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
+      throw err;
+    }
+    const cfg = await this.authConfig.get();
+    if (cfg.requireEmailVerification && !user.emailVerified) throw new ApiError(403, 'FORBIDDEN', 'Email verification required');
+    try {
+      return await this.db.transaction(async (m) => {
+        await this.passwords.assertUnchanged(m, user);
+        return this.startSession(m, user, req.device_name, meta);
+      });
+    } catch (err) {
+      if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
+      throw err;
+    }
+  }
+
+  private async startSession(
+    m: EntityManager,
+    user: UserRecord,
+    deviceName: string | undefined,
+    meta: RequestMeta,
+  ): Promise<GorbLoginResponse> {
+    const { session, refreshToken } = await this.sessions.start(m, user.id, {
+      api: 'gorb',
+      clientType: 'gorb',
+      deviceName: deviceName ?? 'Unknown device',
+      meta,
+    });
+    const accessToken = await this.issueAccessToken(m, session.id);
+    return {
+      access_token: accessToken,
+      user_id: this.userIdOf(user),
+      uuid: user.id,
+      expires_in: this.config.GORB_ACCESS_TTL_SECONDS,
+      refresh_token: refreshToken,
+    };
+  }
+
+  private async issueAccessToken(m: EntityManager, sessionId: string): Promise<string> {
+    const token = randomToken();
+    await this.sessionsRepo.insertOpaqueAccessToken(
+      fromEntityManager(m),
+      sha256(token),
+      sessionId,
+      new Date(Date.now() + this.config.GORB_ACCESS_TTL_SECONDS * 1000),
+    );
+    return token;
+  }
+
+  async register(req: GorbRegisterRequest, meta: RequestMeta): Promise<GorbLoginResponse> {
+    await this.limits.consume('sign-up:ip', meta.ip);
+    const cfg = await this.authConfig.get();
+    const password = normalizePassword(req.password);
+    const flags: GorbRegisterFlags = {
+      signups_enabled: !cfg.disableSignup,
+      gorb_id_valid: USERNAME_PATTERN.test(req.identifier),
+      gorb_id_available: true,
+      email_valid: isEmail(req.email),
+      email_available: true,
+      ...gorbPasswordFlags(checkPasswordPolicy(password, cfg)),
+    };
+    const refused = (extra: Partial<GorbRegisterFlags> = {}) =>
+      new ApiError(403, 'FORBIDDEN', 'Registration refused').withBody({ ...flags, ...extra });
+    if (Object.values(flags).some((v) => !v)) throw refused();
+    const passwordHash = await this.hasher.hash(password);
+    try {
+      const out = await this.db.transaction(async (m) => {
+        const user = await this.users.insert(m, {
+          email: req.email,
+          username: req.identifier,
+          passwordHash,
+          emailVerified: false,
+          profile: {},
+        });
+        const registeredEvent = await this.events.registered(m, user, {}, meta.requestId);
+        return { registeredEvent, login: await this.startSession(m, user, req.device_name, meta) };
+      });
+      await this.events.registeredDelivered(out.registeredEvent);
+      return out.login;
+    } catch (err) {
+      if (!(err instanceof UniqueViolation)) throw err;
+      throw refused(err.constraint.includes('username') ? { gorb_id_available: false } : { email_available: false });
+    }
+  }
+
+  async refresh(refreshToken: string, meta: RequestMeta): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
+    await this.limits.consume('refresh:ip', meta.ip);
+    const rotated = await this.sessions.rotate(refreshToken, meta, (s) => {
+      if (s.api !== 'gorb') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
+    });
+    // The session may have gone since the rotation (its user deleted): its refresh token is dead too.
+    const accessToken = await this.db
+      .transaction((m) => this.issueAccessToken(m, rotated.session.id))
+      .catch((err: { code?: string }) => {
+        if (err.code === '23503') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
+        throw err;
+      });
+    return { access_token: accessToken, refresh_token: rotated.refreshToken, expires_in: this.config.GORB_ACCESS_TTL_SECONDS };
+  }
+
+  async devices(userId: string, currentSessionId: string): Promise<GorbDevice[]> {
+    return (await this.sessions.listLive(userId)).map((s) => ({
+      device_id: s.id,
+      device_name: s.deviceName,
+      created_at: new Date(s.createdAt).toISOString(),
+      last_used_at: new Date(s.lastUsedAt).toISOString(),
+      client_type: s.clientType,
+      api: s.api,
+      current: s.id === currentSessionId,
+    }));
+  }
+
+  /** Re-checks the password, then revokes the named device's sessions (by name, or by id). */
+  async revoke(userId: string, req: GorbRevokeRequest, meta: RequestMeta): Promise<{ deleted: boolean }> {
+    if (!req.device_name && !req.device_id) throw invalidInput('device_name or device_id is required');
+    const user = await this.users.findById(userId);
+    if (!user) throw badCredentials();
+    try {
+      await this.passwords.check(`gorb-revoke:${userId}`, req.password, meta, async () => user);
+    } catch (err) {
+      if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
+      throw err;
+    }
+    const n = req.device_id
+      ? await this.sessions.revokeForUser(userId, req.device_id, 'device_revoked')
+      : await this.sessions.revokeAll(userId, 'device_revoked', { deviceName: req.device_name });
+    return { deleted: n > 0 };
+  }
+
+  async logout(sessionId: string): Promise<{ success: true }> {
+    await this.sessions.revoke(sessionId, 'logout');
+    return { success: true };
+  }
+}

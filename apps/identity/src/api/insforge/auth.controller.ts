@@ -1,0 +1,176 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentUser, parseBearer, type Principal, Public } from '@app/auth';
+import {
+  ClientTypeQuery,
+  CurrentSessionResponseDto,
+  LogoutResponseDto,
+  parseClientType,
+  RefreshRequest,
+  SessionTokensResponseDto,
+  SignInRequest,
+  SignUpRequest,
+  SignUpResponseDto,
+} from '@app/contracts';
+import { ReqMeta, type RequestMeta } from '@app/core';
+import { ApiClientType, ApiCsrfHeader, ApiInsforgeErrors, BEARER_AUTH, REFRESH_COOKIE_AUTH } from '../../openapi/openapi.decorators.js';
+import { AuthService } from './auth.service.js';
+import { REFRESH_COOKIE, RefreshCookie } from '../../core/sign-in/refresh-cookie.js';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookie: RefreshCookie,
+  ) {}
+
+  @ApiOperation({
+    summary: 'Sign up',
+    description:
+      'Creates an account. `Authorization: Bearer` is optional: the anon key or an access token; any other credential is refused. ' +
+      'With email verification on, the body is `{accessToken: null, requireEmailVerification: true}` with no user and no session.',
+  })
+  @ApiBearerAuth(BEARER_AUTH)
+  @ApiSecurity({})
+  @ApiClientType()
+  @ApiOkResponse({ type: SignUpResponseDto, description: 'Created (200, as InsForge answers); web clients also get the refresh cookie' })
+  @ApiInsforgeErrors({
+    400: 'Invalid input, a password that does not meet the policy, or a redirect URL that is not allowed',
+    401: 'An invalid anon key or access token',
+    403: 'Sign-ups are disabled (AUTH_SIGNUP_DISABLED)',
+    409: 'User already exists (AUTH_EMAIL_EXISTS)',
+    429: 'Too many sign-ups from this address',
+  })
+  @Public()
+  @Post('users')
+  @HttpCode(200)
+  async signUp(
+    @Body() body: SignUpRequest,
+    @Query() q: ClientTypeQuery,
+    @Headers('authorization') authorization: string | undefined,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    await this.auth.checkSignUpCredential(parseBearer(authorization));
+    return this.cookie.apply(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta));
+  }
+
+  @ApiOperation({
+    summary: 'Sign in with a password, or with an emailed code (`method: "otp"`)',
+    description: 'With `method: "otp"` a new email becomes a verified, password-less user unless sign-ups are disabled.',
+  })
+  @ApiClientType()
+  @ApiOkResponse({ type: SessionTokensResponseDto, description: 'Signed in; web clients also get the refresh cookie' })
+  @ApiInsforgeErrors({
+    400: 'Invalid input, or an invalid or expired sign-in code',
+    401: 'Invalid credentials (AUTH_UNAUTHORIZED)',
+    403: 'Email verification required (FORBIDDEN), or sign-ups are disabled for a new email (AUTH_SIGNUP_DISABLED)',
+    429: 'Too many attempts',
+  })
+  @Public()
+  @Post('sessions')
+  @HttpCode(200)
+  async signIn(
+    @Body() body: SignInRequest,
+    @Query() q: ClientTypeQuery,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.cookie.apply(reply, await this.auth.signIn(body, parseClientType(q.client_type), meta));
+  }
+
+  @ApiOperation({
+    summary: 'Refresh the access token and rotate the refresh token',
+    description:
+      'Web: the refresh cookie plus `X-CSRF-Token`. Mobile, desktop, server: `refreshToken` (or `refresh_token`) in the body. ' +
+      'A rotated token replayed after the grace window revokes the session.',
+  })
+  @ApiClientType()
+  @ApiCsrfHeader('Web clients: the csrfToken from sign-in (required with the cookie)')
+  @ApiCookieAuth(REFRESH_COOKIE_AUTH)
+  @ApiSecurity({})
+  @ApiBody({ type: RefreshRequest, required: false })
+  @ApiOkResponse({ type: SessionTokensResponseDto, description: 'New tokens; web clients also get the new refresh cookie' })
+  @ApiInsforgeErrors({
+    400: 'Non-web client without a refresh token in the body',
+    401: 'No refresh token, or an invalid, expired, revoked or reused one (web: the cookie is cleared)',
+    403: 'Invalid CSRF token',
+    429: 'Too many refreshes from this address',
+  })
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  async refresh(
+    @Body() body: RefreshRequest,
+    @Query() q: ClientTypeQuery,
+    @Req() req: FastifyRequest,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const client = parseClientType(q.client_type);
+    try {
+      return this.cookie.apply(
+        reply,
+        await this.auth.refresh(
+          client,
+          {
+            cookie: req.cookies[REFRESH_COOKIE],
+            csrfHeader: req.headers['x-csrf-token'],
+            bodyToken: body.refreshToken ?? body.refresh_token,
+          },
+          meta,
+        ),
+      );
+    } catch (err) {
+      // A web client whose refresh failed with 401 loses its cookie (InsForge does the same).
+      if (client === 'web' && (err as { getStatus?: () => number }).getStatus?.() === 401)
+        void reply.header('set-cookie', this.cookie.clear());
+      throw err;
+    }
+  }
+
+  @ApiOperation({
+    summary: 'Log out: revoke the session',
+    description:
+      'Web: the session of the refresh cookie (a live cookie needs `X-CSRF-Token`); the cookie is cleared. ' +
+      'Others: the session of the refresh token in the body, or of the Bearer access token. Idempotent.',
+  })
+  @ApiClientType()
+  @ApiCsrfHeader('Web clients with a live refresh cookie: the csrfToken from sign-in')
+  @ApiCookieAuth(REFRESH_COOKIE_AUTH)
+  @ApiBearerAuth(BEARER_AUTH)
+  @ApiSecurity({})
+  @ApiBody({ type: RefreshRequest, required: false })
+  @ApiOkResponse({ type: LogoutResponseDto, description: 'Logged out (also when there was nothing to revoke)' })
+  @ApiInsforgeErrors({ 403: 'Invalid CSRF token for a live web refresh cookie' })
+  @Public()
+  @Post('logout')
+  @HttpCode(200)
+  async logout(
+    @Body() body: RefreshRequest,
+    @Query() q: ClientTypeQuery,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.cookie.apply(
+      reply,
+      await this.auth.logout(parseClientType(q.client_type), {
+        cookie: req.cookies[REFRESH_COOKIE],
+        csrfHeader: req.headers['x-csrf-token'],
+        bearer: parseBearer(req.headers.authorization),
+        bodyToken: body.refreshToken ?? body.refresh_token,
+      }),
+    );
+  }
+
+  @ApiOperation({ summary: 'The signed-in user', description: 'Answers 401 once the session behind the access token is revoked.' })
+  @ApiBearerAuth(BEARER_AUTH)
+  @ApiOkResponse({ type: CurrentSessionResponseDto })
+  @ApiInsforgeErrors({ 401: 'No, an invalid or an expired access token, or a revoked session' })
+  @Get('sessions/current')
+  current(@CurrentUser() user: Principal) {
+    return this.auth.current(user.userId, user.sessionId);
+  }
+}

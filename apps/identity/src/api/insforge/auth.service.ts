@@ -1,0 +1,245 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { BearerCredential } from '@app/auth';
+import type { ClientKind, SessionTokensResponse, SignInRequest, SignUpRequest, SignUpResponse } from '@app/contracts';
+import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
+import { safeEqual } from '../../core/common/secrets.js';
+import { CodesService } from '../../core/codes/codes.service.js';
+import { EmailService } from '../../core/codes/email.service.js';
+import { IdentityConfig } from '../../core/config/identity.config.js';
+import { PasswordHasher } from '../../core/passwords/password-hasher.js';
+import { normalizePassword, passwordPolicyProblem } from '../../core/passwords/password-policy.js';
+import type { SessionRow } from '../../core/sessions/sessions.repository.js';
+import { invalidRefreshToken, SessionsService } from '../../core/sessions/sessions.service.js';
+import { AccessTokens } from '../../core/tokens/access-tokens.service.js';
+import { PasswordCheck } from '../../core/sign-in/password-check.js';
+import { RedirectCheck } from '../../core/sign-in/redirect-check.js';
+import { SessionIssuer } from '../../core/sign-in/session-issuer.js';
+import type { AuthResult } from '../../core/sign-in/session-result.js';
+import { UserEvents } from '../../core/users/user-events.js';
+import { CurrentUserCache } from '../../core/users/current-user.cache.js';
+import { type ClaimOutcome, EmailClaims } from '../../core/sign-in/email-claims.service.js';
+import { toUserResponse } from '../../core/users/user.mapper.js';
+import { type UserRecord, UniqueViolation, UsersRepository } from '../../core/users/users.repository.js';
+
+const invalidOtp = () => invalidInput('Invalid or expired verification code');
+
+/**
+ * The InsForge account and session API: sign-up, sign-in (password or emailed code), refresh,
+ * logout and the current user, with InsForge's bodies and codes and our safer behaviour.
+ */
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(IdentityConfig) private readonly config: IdentityConfig,
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly passwords: PasswordCheck,
+    private readonly issuer: SessionIssuer,
+    private readonly redirects: RedirectCheck,
+    private readonly sessions: SessionsService,
+    private readonly tokens: AccessTokens,
+    private readonly authConfig: AuthConfigService,
+    private readonly limits: RateLimits,
+    private readonly events: UserEvents,
+    private readonly email: EmailService,
+    private readonly codes: CodesService,
+    private readonly currentUsers: CurrentUserCache,
+    private readonly claims: EmailClaims,
+  ) {}
+
+  /** Sign-up accepts no credential, our anon key, or a valid access token; anything else is refused. */
+  async checkSignUpCredential(credential: BearerCredential): Promise<void> {
+    if (credential.kind === 'none') return;
+    if (credential.kind === 'malformed') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
+    const bearer = credential.token;
+    if (bearer.startsWith('anon_')) {
+      if (!safeEqual(Buffer.from(bearer), Buffer.from(this.config.ANON_KEY)))
+        throw new ApiError(401, 'AUTH_INVALID_CREDENTIALS', 'Invalid anon key');
+      return;
+    }
+    if (!(await this.tokens.verify(bearer))) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
+  }
+
+  async signUp(req: SignUpRequest, client: ClientKind, meta: RequestMeta): Promise<AuthResult<SignUpResponse>> {
+    await this.limits.consume('sign-up:ip', meta.ip);
+    const cfg = await this.authConfig.get();
+    if (cfg.disableSignup) throw new ApiError(403, 'AUTH_SIGNUP_DISABLED', 'User signups are disabled for this project.');
+    const password = normalizePassword(req.password);
+    const problem = passwordPolicyProblem(password, cfg);
+    if (problem) throw invalidInput(problem);
+    const verify = cfg.requireEmailVerification;
+    if (verify && cfg.verifyEmailMethod === 'link') {
+      if (!req.redirectTo) throw invalidInput('redirectTo is required when link-based email verification is enabled');
+      this.redirects.assertAllowed(req.redirectTo, cfg);
+    } else if (req.redirectTo) {
+      this.redirects.assertAllowed(req.redirectTo, cfg);
+    }
+    const passwordHash = await this.hasher.hash(password);
+    const profile = req.name ? { name: req.name } : {};
+    let started: { user: UserRecord; registeredEvent: string; session?: SessionRow; refreshToken?: string };
+    try {
+      started = await this.db.transaction(async (m) => {
+        const user = await this.users.insert(m, { email: req.email, passwordHash, emailVerified: false, profile });
+        const registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
+        if (verify) {
+          await this.email.recordVerification(
+            m,
+            { email: user.email, name: req.name },
+            cfg.verifyEmailMethod,
+            req.redirectTo,
+            meta.requestId,
+          );
+          return { user, registeredEvent };
+        }
+        const s = await this.issuer.start(m, user.id, client, meta);
+        return { user, registeredEvent, session: s.session, refreshToken: s.refreshToken };
+      });
+    } catch (err) {
+      if (err instanceof UniqueViolation) throw new ApiError(409, 'AUTH_EMAIL_EXISTS', 'User already exists');
+      throw err;
+    }
+    // Read your writes: the client may read its profile (served by profiles) right after this.
+    await this.events.registeredDelivered(started.registeredEvent);
+    if (verify || !started.session) return { body: { accessToken: null, requireEmailVerification: true } };
+    const out = await this.issuer.issue(started.user, started.session, started.refreshToken!, client);
+    return { ...out, body: { ...out.body, requireEmailVerification: false } };
+  }
+
+  async signIn(req: SignInRequest, client: ClientKind, meta: RequestMeta): Promise<AuthResult<SessionTokensResponse>> {
+    return req.method === 'otp'
+      ? this.signInWithOtp(req, client, meta)
+      : this.signInWithPassword(req.email, req.password ?? '', client, meta);
+  }
+
+  /** Unknown email, password-less account and wrong password answer alike, after the same hash work. */
+  async signInWithPassword(
+    email: string,
+    rawPassword: string,
+    client: ClientKind,
+    meta: RequestMeta,
+  ): Promise<AuthResult<SessionTokensResponse>> {
+    const user = await this.passwords.check(email, rawPassword, meta);
+    const cfg = await this.authConfig.get();
+    if (cfg.requireEmailVerification && !user.emailVerified) {
+      throw new ApiError(403, 'FORBIDDEN', 'Email verification required', 'Please verify your email address before logging in');
+    }
+    const s = await this.db.transaction(async (m) => {
+      await this.passwords.assertUnchanged(m, user);
+      return this.issuer.start(m, user.id, client, meta);
+    });
+    return this.issuer.issue(user, s.session, s.refreshToken, client);
+  }
+
+  /** Email-code sign-in; a new email becomes a password-less, verified user unless sign-up is off. */
+  private async signInWithOtp(req: SignInRequest, client: ClientKind, meta: RequestMeta): Promise<AuthResult<SessionTokensResponse>> {
+    await this.limits.assertNotBlocked('verify-fail:ip', meta.ip);
+    const cfg = await this.authConfig.get();
+    let claim: ClaimOutcome | undefined;
+    let registeredEvent: string | undefined;
+    const outcome = await this.db.transaction(
+      async (m): Promise<{ user: UserRecord; session: SessionRow; refreshToken: string } | 'bad' | 'disabled'> => {
+        const check = await this.codes.consumeCode(m, req.email, 'sign_in', req.otp!);
+        if (!check.ok) return 'bad';
+        let user = await this.users.findByEmail(req.email, m);
+        if (!user) {
+          if (cfg.disableSignup) return 'disabled';
+          const profile = req.name ? { name: req.name } : {};
+          user = await this.users.insert(m, { email: req.email, passwordHash: null, emailVerified: true, profile });
+          registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
+        } else {
+          claim = await this.claims.claim(m, user.id, 'sign-in-code', meta.requestId);
+        }
+        await this.users.addProvider(m, user.id, 'email', req.email, { method: 'otp' });
+        user = (await this.users.findById(user.id, m))!;
+        const s = await this.issuer.start(m, user.id, client, meta);
+        return { user, ...s };
+      },
+    );
+    await this.claims.afterCommit(claim);
+    if (outcome === 'bad') {
+      await this.limits.penalize('verify-fail:ip', meta.ip);
+      throw invalidOtp();
+    }
+    if (outcome === 'disabled') throw new ApiError(403, 'AUTH_SIGNUP_DISABLED', 'User signups are disabled for this project.');
+    if (registeredEvent) await this.events.registeredDelivered(registeredEvent);
+    return this.issuer.issue(outcome.user, outcome.session, outcome.refreshToken, client);
+  }
+
+  /** Web: cookie + X-CSRF-Token. Others: the token in the body (either spelling). */
+  async refresh(
+    client: ClientKind,
+    input: { cookie?: string; csrfHeader?: string | string[]; bodyToken?: string },
+    meta: RequestMeta,
+  ): Promise<AuthResult<SessionTokensResponse>> {
+    await this.limits.consume('refresh:ip', meta.ip);
+    let token: string;
+    if (client === 'web') {
+      if (!input.cookie) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'No refresh token provided');
+      token = input.cookie;
+    } else {
+      if (!input.bodyToken) throw invalidInput('refreshToken: Required');
+      token = input.bodyToken;
+    }
+    const rotated = await this.sessions.rotate(token, meta, (s) => {
+      // A Gorb session refreshes through /v1/auth/refresh (its access tokens are opaque).
+      if (s.api !== 'insforge') throw invalidRefreshToken();
+      if (client === 'web' && !this.sessions.csrfMatches(s, input.csrfHeader)) throw new ApiError(403, 'FORBIDDEN', 'Invalid CSRF token');
+    });
+    const user = await this.users.findById(rotated.session.userId);
+    if (!user) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'User not found');
+    const out = await this.issuer.issue(user, rotated.session, rotated.refreshToken, client);
+    // InsForge's refresh body is {accessToken, user, csrfToken|refreshToken}.
+    return { ...out, body: { accessToken: out.body.accessToken, user: out.body.user, ...pick(out.body, 'csrfToken', 'refreshToken') } };
+  }
+
+  /**
+   * Revokes the session at once. Web: a live cookie needs a valid X-CSRF-Token (no forced logout
+   * from another site); a stale cookie is just cleared. Others: the session named by the access
+   * token's `sid` or by a refresh token in the body. Always idempotent.
+   */
+  async logout(
+    client: ClientKind,
+    input: { cookie?: string; csrfHeader?: string | string[]; bearer: BearerCredential; bodyToken?: string },
+  ): Promise<AuthResult<{ success: true; message: string }>> {
+    const done = { success: true as const, message: 'Logged out successfully' };
+    if (input.bearer.kind === 'malformed') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
+    if (client === 'web' && input.cookie) {
+      const session = await this.sessions.sessionOfRefreshToken(input.cookie);
+      if (session) {
+        if (!this.sessions.csrfMatches(session, input.csrfHeader)) throw new ApiError(403, 'FORBIDDEN', 'Invalid CSRF token');
+        await this.sessions.revoke(session.id, 'logout');
+      }
+      return { body: done, cookie: 'clear' };
+    }
+    if (input.bodyToken) {
+      const session = await this.sessions.sessionOfRefreshToken(input.bodyToken);
+      if (session) await this.sessions.revoke(session.id, 'logout');
+    } else if (input.bearer.kind === 'token') {
+      const caller = await this.tokens.verify(input.bearer.token);
+      if (caller) await this.sessions.revokeForUser(caller.userId, caller.sessionId, 'logout');
+    }
+    return { body: done, cookie: client === 'web' ? 'clear' : undefined };
+  }
+
+  /** The caller's user, if the session behind the access token is still live. */
+  async current(userId: string, sessionId: string) {
+    const cached = this.currentUsers.get(userId, sessionId);
+    if (cached) return { user: cached };
+    const found = await this.users.findWithSession(userId, sessionId);
+    if (!found) throw new ApiError(401, 'AUTH_INVALID_CREDENTIALS', 'User not found');
+    if (!found.sessionLive) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
+    const user = toUserResponse(found.user);
+    this.currentUsers.set(userId, sessionId, user);
+    return { user };
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}

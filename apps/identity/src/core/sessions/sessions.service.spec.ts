@@ -1,0 +1,144 @@
+import { Clock } from '../common/clock.js';
+import { sha256 } from '../common/secrets.js';
+import { IdentityConfig } from '../config/identity.config.js';
+import type { CurrentUserCache } from '../users/current-user.cache.js';
+import type { UserEvents } from '../users/user-events.js';
+import { type UserBans, userBanned } from '../users/user-bans.js';
+import type { RefreshTokenRow, SessionRow, SessionsRepository } from './sessions.repository.js';
+import { refreshTokenReuse } from './sessions.metrics.js';
+import { SessionsService } from './sessions.service.js';
+
+class FakeClock extends Clock {
+  t = new Date('2026-01-01T00:00:00Z');
+  now() {
+    return this.t;
+  }
+  advance(ms: number) {
+    this.t = new Date(this.t.getTime() + ms);
+  }
+}
+
+/** In-memory sessions and refresh tokens: the rotation rules under test live in the service. */
+function fakeRepo(clock: FakeClock) {
+  const sessions = new Map<string, SessionRow>();
+  const tokens = new Map<string, RefreshTokenRow>();
+  const repo = {
+    sql: { transaction: (cb: (m: unknown) => unknown) => cb({}) },
+    insertSession: async (_m: unknown, s: Partial<SessionRow>) => {
+      const row = { ...s, id: `s${sessions.size + 1}`, revokedAt: null, createdAt: clock.now(), lastUsedAt: clock.now() } as SessionRow;
+      sessions.set(row.id, row);
+      return row;
+    },
+    insertRefreshToken: async (_m: unknown, hash: Buffer, sessionId: string) => {
+      tokens.set(hash.toString('hex'), { sessionId, rotatedAt: null, successorSealed: null });
+    },
+    findByRefreshHash: async (_m: unknown, hash: Buffer) => {
+      const token = tokens.get(hash.toString('hex'));
+      return token ? { token: { ...token }, session: { ...sessions.get(token.sessionId)! } } : null;
+    },
+    markRotated: async (_m: unknown, hash: Buffer, sealed: Buffer) => {
+      Object.assign(tokens.get(hash.toString('hex'))!, { rotatedAt: clock.now(), successorSealed: sealed });
+    },
+    touch: async () => undefined,
+    revoke: async (where: { sessionId: string }) => {
+      sessions.get(where.sessionId)!.revokedAt = clock.now();
+      return [where.sessionId];
+    },
+  };
+  return { repo, sessions, tokens };
+}
+
+describe('SessionsService refresh rotation', () => {
+  const meta = { requestId: 'r', ip: '127.0.0.1', userAgent: 'jest' };
+  let clock: FakeClock;
+  let svc: SessionsService;
+  let store: ReturnType<typeof fakeRepo>;
+  let bans: { assertMayStartSession: jest.Mock };
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    store = fakeRepo(clock);
+    const config = Object.assign(new IdentityConfig(), {
+      REFRESH_REUSE_GRACE_SECONDS: 10,
+      SESSION_IDLE_TTL_SECONDS: 3600,
+      SESSION_ABSOLUTE_TTL_SECONDS: 86400,
+    });
+    const cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
+    bans = { assertMayStartSession: jest.fn(async () => undefined) };
+    svc = new SessionsService(
+      store.repo as unknown as SessionsRepository,
+      clock,
+      config,
+      cache as unknown as CurrentUserCache,
+      {} as unknown as UserEvents,
+      bans as unknown as UserBans,
+    );
+  });
+
+  const begin = () => svc.start({} as never, 'u1', { api: 'insforge', clientType: 'mobile', meta });
+
+  it('starts no session for a user the ban check refuses', async () => {
+    bans.assertMayStartSession.mockRejectedValueOnce(userBanned());
+    await expect(begin()).rejects.toMatchObject({ code: 'AUTH_USER_BANNED' });
+    expect(store.sessions.size).toBe(0);
+    expect(bans.assertMayStartSession).toHaveBeenCalledWith(expect.anything(), 'u1');
+  });
+
+  it('rotates on every use and stores only hashes', async () => {
+    const { refreshToken: a } = await begin();
+    expect([...store.tokens.keys()]).toEqual([sha256(a).toString('hex')]);
+    const { refreshToken: b } = await svc.rotate(a, meta);
+    expect(b).not.toBe(a);
+    const { refreshToken: c } = await svc.rotate(b, meta);
+    expect(c).not.toBe(b);
+  });
+
+  it('a replay inside the grace window gets the live successor, even down a chain', async () => {
+    const { refreshToken: a } = await begin();
+    const { refreshToken: b } = await svc.rotate(a, meta);
+    expect((await svc.rotate(a, meta)).refreshToken).toBe(b);
+    const { refreshToken: c } = await svc.rotate(b, meta);
+    clock.advance(5_000);
+    expect((await svc.rotate(a, meta)).refreshToken).toBe(c);
+  });
+
+  it('a replay after the grace window revokes the whole session', async () => {
+    const { refreshToken: a, session } = await begin();
+    const { refreshToken: b } = await svc.rotate(a, meta);
+    clock.advance(11_000);
+    const reusesBefore = (await refreshTokenReuse.get()).values[0]?.value ?? 0;
+    await expect(svc.rotate(a, meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+    expect(store.sessions.get(session.id)!.revokedAt).not.toBeNull();
+    // ...and counts once for the alert on refresh-token reuse.
+    expect((await refreshTokenReuse.get()).values[0]?.value).toBe(reusesBefore + 1);
+    await expect(svc.rotate(b, meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+  });
+
+  it('refuses malformed, unknown and expired tokens', async () => {
+    await expect(svc.rotate('nope', meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+    await expect(svc.rotate('a'.repeat(64), meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+    const { refreshToken } = await begin();
+    clock.advance(3601_000);
+    await expect(svc.rotate(refreshToken, meta)).rejects.toMatchObject({ message: 'Invalid or expired refresh token' });
+  });
+
+  it('the CSRF check runs before anything changes', async () => {
+    const { refreshToken: a } = await begin();
+    await expect(
+      svc.rotate(a, meta, () => {
+        throw new Error('csrf');
+      }),
+    ).rejects.toThrow('csrf');
+    expect([...store.tokens.values()][0]!.rotatedAt).toBeNull();
+  });
+
+  it('the CSRF token is stable for a session and differs between sessions', async () => {
+    const s1 = (await begin()).session;
+    const s2 = (await begin()).session;
+    expect(svc.csrfTokenFor(s1)).toBe(svc.csrfTokenFor(s1));
+    expect(svc.csrfTokenFor(s1)).not.toBe(svc.csrfTokenFor(s2));
+    expect(svc.csrfMatches(s1, svc.csrfTokenFor(s1))).toBe(true);
+    expect(svc.csrfMatches(s1, `${svc.csrfTokenFor(s1)}, ${svc.csrfTokenFor(s1)}`)).toBe(false);
+    expect(svc.csrfMatches(s1, undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,77 @@
+import type { EntityManager } from 'typeorm';
+import type { CodesRepository } from '../codes/codes.repository.js';
+import type { SessionsService } from '../sessions/sessions.service.js';
+import type { CurrentUserCache } from '../users/current-user.cache.js';
+import { CLAIM_REVOKE_REASON, EmailClaims, type EmailProof } from './email-claims.service.js';
+import type { UsersRepository } from '../users/users.repository.js';
+
+const m = {} as EntityManager;
+
+function setup(state: { email: string; emailVerified: boolean } | null) {
+  const calls: string[] = [];
+  const users = {
+    lockForClaim: jest.fn(async () => {
+      calls.push('lock');
+      return state;
+    }),
+    markEmailVerified: jest.fn(async () => void calls.push('verified')),
+    setPasswordHash: jest.fn(async (_id: string, h: string | null) => void calls.push(`password:${h}`)),
+  };
+  const revoked = { userId: 'u1', sessionIds: ['s1', 's2', 's3'], event: 'e1' };
+  const sessions = {
+    revokeEverywhere: jest.fn(async () => (calls.push('revoke'), revoked)),
+    afterRevokedEverywhere: jest.fn(async () => undefined),
+  };
+  const codes = { spendAllFor: jest.fn(async () => void calls.push('codes')) };
+  const cache = { invalidateUsers: jest.fn() };
+  const claims = new EmailClaims(
+    users as unknown as UsersRepository,
+    sessions as unknown as SessionsService,
+    codes as unknown as CodesRepository,
+    cache as unknown as CurrentUserCache,
+  );
+  return { claims, users, sessions, codes, cache, calls };
+}
+
+describe('EmailClaims', () => {
+  it.each<EmailProof>(['sign-in-code', 'password-reset'])(
+    '%s on an unverified account: locks first, verifies, drops the password, revokes every session, spends every code',
+    async (proof) => {
+      const t = setup({ email: 'a@b.co', emailVerified: false });
+      const out = await t.claims.claim(m, 'u1', proof);
+      expect(out).toMatchObject({ userId: 'u1', claimed: true, revokedSessions: 3 });
+      expect(t.calls[0]).toBe('lock');
+      expect(t.calls).toEqual(expect.arrayContaining(['verified', 'password:null', 'revoke', 'codes']));
+      expect(t.sessions.revokeEverywhere).toHaveBeenCalledWith(m, 'u1', CLAIM_REVOKE_REASON, undefined);
+      expect(t.codes.spendAllFor).toHaveBeenCalledWith(m, 'a@b.co');
+      await t.claims.afterCommit(out);
+      expect(t.cache.invalidateUsers).toHaveBeenCalledWith(['u1']);
+      // profiles is told before the claim answers
+      expect(t.sessions.afterRevokedEverywhere).toHaveBeenCalledWith(out.revoked);
+    },
+  );
+
+  it('a verification keeps the password (the creator signs in with it) but still revokes and spends everything', async () => {
+    const t = setup({ email: 'a@b.co', emailVerified: false });
+    const out = await t.claims.claim(m, 'u1', 'verification');
+    expect(out.claimed).toBe(true);
+    expect(t.users.setPasswordHash).not.toHaveBeenCalled();
+    expect(t.calls).toEqual(['lock', 'verified', 'revoke', 'codes']);
+  });
+
+  it.each<EmailProof>(['verification', 'sign-in-code', 'password-reset'])('%s on a verified account changes nothing', async (proof) => {
+    const t = setup({ email: 'a@b.co', emailVerified: true });
+    const out = await t.claims.claim(m, 'u1', proof);
+    expect(out).toEqual({ userId: 'u1', claimed: false, revokedSessions: 0 });
+    expect(t.calls).toEqual(['lock']);
+    await t.claims.afterCommit(out);
+    expect(t.cache.invalidateUsers).not.toHaveBeenCalled();
+    expect(t.sessions.afterRevokedEverywhere).not.toHaveBeenCalled();
+  });
+
+  it('a vanished account claims nothing', async () => {
+    const t = setup(null);
+    expect((await t.claims.claim(m, 'u1', 'sign-in-code')).claimed).toBe(false);
+    expect(t.calls).toEqual(['lock']);
+  });
+});

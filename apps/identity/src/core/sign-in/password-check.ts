@@ -1,0 +1,59 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ApiError, RateLimits, type RequestMeta } from '@app/core';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { normalizePassword } from '../passwords/password-policy.js';
+import { type UserRecord, UsersRepository } from '../users/users.repository.js';
+
+export const invalidCredentials = () => new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid credentials');
+
+/**
+ * The one password check every front door uses: rate limits per IP and per identifier, failures
+ * counted per identifier + IP and per identifier, the same hash work for an unknown account (the
+ * hasher's dummy hash), legacy hashes upgraded on success.
+ */
+@Injectable()
+export class PasswordCheck {
+  private readonly logger = new Logger('PasswordCheck');
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly limits: RateLimits,
+  ) {}
+
+  /** The account whose password this is; 401 invalidCredentials() for any failure, alike. */
+  async check(identifier: string, rawPassword: string, meta: RequestMeta, lookup?: () => Promise<UserRecord | null>): Promise<UserRecord> {
+    const idKey = RateLimits.key(identifier);
+    const idIpKey = RateLimits.key(identifier, meta.ip);
+    await this.limits.consume('sign-in:ip', meta.ip);
+    await this.limits.consume('sign-in:id', idKey);
+    await this.limits.assertNotBlocked('sign-in-fail:id-ip', idIpKey);
+    await this.limits.assertNotBlocked('sign-in-fail:id', idKey);
+    const password = normalizePassword(rawPassword);
+    const user = await (lookup ? lookup() : this.users.findByEmail(identifier));
+    const ok = await this.hasher.verify(user?.passwordHash, password);
+    if (!user || !ok) {
+      await this.limits.penalize('sign-in-fail:id-ip', idIpKey);
+      await this.limits.penalize('sign-in-fail:id', idKey);
+      throw invalidCredentials();
+    }
+    await this.limits.reset('sign-in-fail:id-ip', idIpKey);
+    if (this.hasher.needsRehash(user.passwordHash!)) {
+      void this.hasher
+        .hash(password)
+        .then((h) => this.users.upgradePasswordHash(user.id, user.passwordHash!, h))
+        .catch((err: Error) => this.logger.warn(`rehash failed: ${err.message}`));
+    }
+    return user;
+  }
+
+  /**
+   * In the transaction that writes a password sign-in's session: the hash checked a moment ago
+   * must still be the account's. An email claim or a reset that dropped or replaced it in between
+   * wins (no session for the old password); one that comes after waits and revokes this session.
+   */
+  async assertUnchanged(m: EntityManager, user: UserRecord): Promise<void> {
+    if (!user.passwordHash || !(await this.users.passwordStillIs(m, user.id, user.passwordHash))) throw invalidCredentials();
+  }
+}

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { QUEUES } from '@app/contracts';
+import { Outbox } from '@app/core';
+import { IdentityConfig } from '../config/identity.config.js';
+import { ProfileHandoff } from './profile-handoff.js';
+
+/** Account lifecycle events for the profiles app, recorded in the caller's transaction. */
+@Injectable()
+export class UserEvents {
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly handoff: ProfileHandoff,
+    @Inject(IdentityConfig) private readonly config: IdentityConfig,
+  ) {}
+
+  registered(m: EntityManager, user: { id: string; email: string }, profile: Record<string, unknown>, requestId?: string): Promise<string> {
+    return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.registered', () => ({
+      userId: user.id,
+      email: user.email,
+      profile,
+      requestId,
+      occurredAt: new Date().toISOString(),
+    }));
+  }
+
+  /**
+   * Sessions revoked for a security reason (an account claim, a password reset): profiles refuses
+   * their still valid access tokens until those expire.
+   */
+  sessionsRevoked(m: EntityManager, userId: string, sessionIds: string[], requestId?: string): Promise<string> {
+    const tokensExpireBy = new Date(Date.now() + this.config.JWT_ACCESS_TTL_SECONDS * 1000).toISOString();
+    return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.sessions-revoked', () => ({
+      userId,
+      sessionIds,
+      tokensExpireBy,
+      requestId,
+      occurredAt: new Date().toISOString(),
+    }));
+  }
+
+  deleted(m: EntityManager, userId: string, requestId?: string): Promise<string> {
+    return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.deleted', () => ({ userId, requestId, occurredAt: new Date().toISOString() }));
+  }
+
+  /**
+   * After the commit that recorded a `user.registered` (its id from `registered()`): relays it and
+   * waits, bounded, until profiles has the profile, so the client's next read finds it.
+   */
+  async registeredDelivered(eventId: string): Promise<void> {
+    await this.handoff.deliver(eventId);
+  }
+
+  /** After the commit that recorded a `user.sessions-revoked`: relays it and waits, bounded, until profiles applied it. */
+  async revocationDelivered(eventId: string): Promise<void> {
+    await this.handoff.deliver(eventId);
+  }
+
+  /** After the commit that recorded a `user.deleted`: relays it and waits, bounded, until profiles removed the profile. */
+  async deletedDelivered(eventId: string): Promise<void> {
+    await this.handoff.deliver(eventId);
+  }
+}
