@@ -20,6 +20,7 @@ import { checkPasswordPolicy, normalizePassword, type PasswordRules } from '../.
 import { SessionsRepository } from '../../core/sessions/sessions.repository.js';
 import { SessionsService } from '../../core/sessions/sessions.service.js';
 import { UserEvents } from '../../core/users/user-events.js';
+import { toGorbDevice } from './gorb.mapper.js';
 import { type UserRecord, UniqueViolation, UsersRepository } from '../../core/users/users.repository.js';
 
 export const USERNAME_PATTERN = /^[a-z0-9_.-]{3,32}$/;
@@ -169,15 +170,7 @@ export class GorbService {
   }
 
   async devices(userId: string, currentSessionId: string): Promise<GorbDevice[]> {
-    return (await this.sessions.listLive(userId)).map((s) => ({
-      device_id: s.id,
-      device_name: s.deviceName,
-      created_at: new Date(s.createdAt).toISOString(),
-      last_used_at: new Date(s.lastUsedAt).toISOString(),
-      client_type: s.clientType,
-      api: s.api,
-      current: s.id === currentSessionId,
-    }));
+    return (await this.sessions.listLive(userId)).map((s) => toGorbDevice(s, currentSessionId));
   }
 
   /** Re-checks the password, then revokes the named device's sessions (by name, or by id). */

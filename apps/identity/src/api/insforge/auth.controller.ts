@@ -1,15 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentUser, parseBearer, type Principal, Public } from '@app/auth';
+import { parseBearer, Public } from '@app/auth';
 import {
   ClientTypeQuery,
-  CurrentSessionResponseDto,
   LogoutResponseDto,
   parseClientType,
   RefreshRequest,
   SessionTokensResponseDto,
-  SignInRequest,
   SignUpRequest,
   SignUpResponseDto,
 } from '@app/contracts';
@@ -55,30 +53,6 @@ export class AuthController {
   ) {
     await this.auth.checkSignUpCredential(parseBearer(authorization));
     return this.cookie.apply(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta));
-  }
-
-  @ApiOperation({
-    summary: 'Sign in with a password, or with an emailed code (`method: "otp"`)',
-    description: 'With `method: "otp"` a new email becomes a verified, password-less user unless sign-ups are disabled.',
-  })
-  @ApiClientType()
-  @ApiOkResponse({ type: SessionTokensResponseDto, description: 'Signed in; web clients also get the refresh cookie' })
-  @ApiInsforgeErrors({
-    400: 'Invalid input, or an invalid or expired sign-in code',
-    401: 'Invalid credentials (AUTH_UNAUTHORIZED)',
-    403: 'Email verification required (FORBIDDEN), or sign-ups are disabled for a new email (AUTH_SIGNUP_DISABLED)',
-    429: 'Too many attempts',
-  })
-  @Public()
-  @Post('sessions')
-  @HttpCode(200)
-  async signIn(
-    @Body() body: SignInRequest,
-    @Query() q: ClientTypeQuery,
-    @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.cookie.apply(reply, await this.auth.signIn(body, parseClientType(q.client_type), meta));
   }
 
   @ApiOperation({
@@ -163,14 +137,5 @@ export class AuthController {
         bodyToken: body.refreshToken ?? body.refresh_token,
       }),
     );
-  }
-
-  @ApiOperation({ summary: 'The signed-in user', description: 'Answers 401 once the session behind the access token is revoked.' })
-  @ApiBearerAuth(BEARER_AUTH)
-  @ApiOkResponse({ type: CurrentSessionResponseDto })
-  @ApiInsforgeErrors({ 401: 'No, an invalid or an expired access token, or a revoked session' })
-  @Get('sessions/current')
-  current(@CurrentUser() user: Principal) {
-    return this.auth.current(user.userId, user.sessionId);
   }
 }

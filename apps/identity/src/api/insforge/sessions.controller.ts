@@ -1,48 +1,92 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type Principal } from '@app/auth';
-import { RevokeSessionsQuery, RevokeSessionsResponseDto, type SessionInfo, SessionListResponseDto } from '@app/contracts';
-import { ApiError, invalidInput } from '@app/core';
-import { ApiInsforgeErrors, BEARER_AUTH } from '../../openapi/openapi.decorators.js';
-import type { SessionRow } from '../../core/sessions/sessions.repository.js';
+import type { FastifyReply } from 'fastify';
+import { CurrentUser, type Principal, Public } from '@app/auth';
+import {
+  ClientTypeQuery,
+  CurrentSessionResponseDto,
+  parseClientType,
+  RevokeSessionsQuery,
+  RevokeSessionsResponseDto,
+  type SessionInfo,
+  SessionListResponseDto,
+  SessionTokensResponseDto,
+  SignInRequest,
+} from '@app/contracts';
+import { ApiError, invalidInput, ReqMeta, type RequestMeta } from '@app/core';
 import { LiveSessionGuard } from '../../core/sessions/live-session.guard.js';
 import { SessionsService } from '../../core/sessions/sessions.service.js';
+import { RefreshCookie } from '../../core/sign-in/refresh-cookie.js';
+import { ApiClientType, ApiInsforgeErrors, BEARER_AUTH } from '../../openapi/openapi.decorators.js';
+import { AuthService } from './auth.service.js';
+import { toSessionInfo } from './session.mapper.js';
 
-export function toSessionInfo(s: SessionRow, currentId: string): SessionInfo {
-  const expires = s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt;
-  return {
-    id: s.id,
-    api: s.api,
-    clientType: s.clientType,
-    deviceName: s.deviceName,
-    userAgent: s.userAgent,
-    ip: s.ip,
-    createdAt: new Date(s.createdAt).toISOString(),
-    lastUsedAt: new Date(s.lastUsedAt).toISOString(),
-    expiresAt: new Date(expires).toISOString(),
-    current: s.id === currentId,
-  };
-}
+const LIVE_SESSION_401 = 'No, an invalid or an expired access token, or a revoked session';
 
-/** The caller's own sessions (ours: InsForge has none): list, revoke one, others or all. */
-@ApiTags('sessions')
-@ApiBearerAuth(BEARER_AUTH)
-@ApiInsforgeErrors({ 401: 'No, an invalid or an expired access token, or a revoked session' })
-@UseGuards(LiveSessionGuard)
+/**
+ * Every /api/auth/sessions route: sign in (InsForge's POST), the current user (InsForge's GET
+ * current), and the caller's own sessions (ours: InsForge has none): list, revoke one, others or all.
+ */
 @Controller('api/auth/sessions')
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookie: RefreshCookie,
+    private readonly sessions: SessionsService,
+  ) {}
 
+  @ApiOperation({
+    summary: 'Sign in with a password, or with an emailed code (`method: "otp"`)',
+    description: 'With `method: "otp"` a new email becomes a verified, password-less user unless sign-ups are disabled.',
+  })
+  @ApiClientType()
+  @ApiOkResponse({ type: SessionTokensResponseDto, description: 'Signed in; web clients also get the refresh cookie' })
+  @ApiInsforgeErrors({
+    400: 'Invalid input, or an invalid or expired sign-in code',
+    401: 'Invalid credentials (AUTH_UNAUTHORIZED)',
+    403: 'Email verification required (FORBIDDEN), or sign-ups are disabled for a new email (AUTH_SIGNUP_DISABLED)',
+    429: 'Too many attempts',
+  })
+  @Public()
+  @ApiTags('auth')
+  @Post()
+  @HttpCode(200)
+  async signIn(
+    @Body() body: SignInRequest,
+    @Query() q: ClientTypeQuery,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.cookie.apply(reply, await this.auth.signIn(body, parseClientType(q.client_type), meta));
+  }
+
+  @ApiOperation({ summary: 'The signed-in user', description: 'Answers 401 once the session behind the access token is revoked.' })
+  @ApiBearerAuth(BEARER_AUTH)
+  @ApiOkResponse({ type: CurrentSessionResponseDto })
+  @ApiInsforgeErrors({ 401: 'No, an invalid or an expired access token, or a revoked session' })
+  @ApiTags('auth')
+  @Get('current')
+  current(@CurrentUser() user: Principal) {
+    return this.auth.current(user.userId, user.sessionId);
+  }
+
+  @ApiTags('sessions')
+  @ApiBearerAuth(BEARER_AUTH)
+  @UseGuards(LiveSessionGuard)
   @ApiOperation({ summary: 'The caller’s live sessions (ours: InsForge has no session list)' })
   @ApiOkResponse({ type: SessionListResponseDto })
+  @ApiInsforgeErrors({ 401: LIVE_SESSION_401 })
   @Get()
   async list(@CurrentUser() me: Principal): Promise<{ sessions: SessionInfo[] }> {
     return { sessions: (await this.sessions.listLive(me.userId)).map((s) => toSessionInfo(s, me.sessionId)) };
   }
 
+  @ApiTags('sessions')
+  @ApiBearerAuth(BEARER_AUTH)
+  @UseGuards(LiveSessionGuard)
   @ApiOperation({ summary: 'Revoke the caller’s other sessions, or all of them (ours)' })
   @ApiOkResponse({ type: RevokeSessionsResponseDto })
-  @ApiInsforgeErrors({ 400: 'Missing or invalid `scope`' })
+  @ApiInsforgeErrors({ 400: 'Missing or invalid `scope`', 401: LIVE_SESSION_401 })
   @Delete()
   @HttpCode(200)
   async revokeMany(@CurrentUser() me: Principal, @Query() q: RevokeSessionsQuery) {
@@ -50,10 +94,13 @@ export class SessionsController {
     return { success: true, revoked };
   }
 
+  @ApiTags('sessions')
+  @ApiBearerAuth(BEARER_AUTH)
+  @UseGuards(LiveSessionGuard)
   @ApiOperation({ summary: 'Revoke one of the caller’s sessions (ours)' })
   @ApiParam({ name: 'id', format: 'uuid', description: 'A session id from GET /api/auth/sessions' })
   @ApiOkResponse({ type: RevokeSessionsResponseDto })
-  @ApiInsforgeErrors({ 400: 'Invalid session ID format', 404: 'No such session of the caller' })
+  @ApiInsforgeErrors({ 400: 'Invalid session ID format', 401: LIVE_SESSION_401, 404: 'No such session of the caller' })
   @Delete(':id')
   @HttpCode(200)
   async revokeOne(
