@@ -252,7 +252,14 @@ describe('state abuse', () => {
     a.searchParams.set('state', b.searchParams.get('state')!);
     const landing = appLanding(await callback(a));
     expect(landing.searchParams.get('insforge_code')).toBeNull();
-    expect(landing.searchParams.get('error')).toEqual(expect.any(String));
+    expect(landing.searchParams.get('error')).toBe('invalid_grant');
+    // GitHub answers a refused code with 200 and an `error` field: still a refusal
+    const c = await providerCallback('github', { login: (await githubUser()).login });
+    const d = await providerCallback('github', { login: (await githubUser()).login });
+    c.searchParams.set('state', d.searchParams.get('state')!);
+    const gh = appLanding(await callback(c));
+    expect(gh.searchParams.get('insforge_code')).toBeNull();
+    expect(gh.searchParams.get('error')).toBe('bad_verification_code');
   });
 
   it('a callback replayed with the same state is refused', async () => {

@@ -156,8 +156,7 @@ export class ProviderClient {
     config.timeout = HTTP_TIMEOUT_SECONDS;
     // Only reachable through an operator's override to this machine's loopback (provider-endpoints.ts).
     if (Object.values(e).some((u) => typeof u === 'string' && u.startsWith('http:'))) oidc.allowInsecureRequests(config);
-    // Instagram's token response has no token_type (RFC 6749 §5.1 requires one); it is a bearer token.
-    if (spec.id === 'instagram') config[oidc.customFetch] = addBearerTokenType(e.tokenEndpoint);
+    if (spec.id === 'instagram' || spec.id === 'github') config[oidc.customFetch] = normalizeTokenResponse(e.tokenEndpoint);
     return config;
   }
 
@@ -250,11 +249,22 @@ async function appleClientSecret(creds: ProviderCredentials): Promise<string> {
     .sign(key);
 }
 
-function addBearerTokenType(tokenEndpoint: string): oidc.CustomFetch {
+/**
+ * Two providers' token responses, brought to RFC 6749 §5.1/§5.2 before openid-client reads them:
+ * GitHub answers a refused code with 200 and an `error` field (made a 400, so the provider's error
+ * code reaches the app), and Instagram's success has no `token_type` (it is a bearer token).
+ */
+function normalizeTokenResponse(tokenEndpoint: string): oidc.CustomFetch {
   return async (url, options) => {
     const res = await fetch(url, options as RequestInit);
     if (url !== tokenEndpoint || !res.ok) return res;
-    const body = (await res.json()) as Record<string, unknown>;
+    let body: Record<string, unknown>;
+    try {
+      body = (await res.json()) as Record<string, unknown>;
+    } catch {
+      return new Response(null, { status: 502 });
+    }
+    if (typeof body.error === 'string') return Response.json(body, { status: 400 });
     return Response.json({ token_type: 'bearer', ...body }, { status: res.status });
   };
 }
