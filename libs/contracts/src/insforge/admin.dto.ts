@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { PublicAuthConfigDto } from '../user.js';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 /** `POST /api/auth/admin/sessions`: the credentials of ROOT_ADMIN_USERNAME / ROOT_ADMIN_PASSWORD. */
@@ -132,4 +133,10 @@ export class RotateAnonKeyResponseDto {
 
   @ApiProperty({ format: 'date-time' })
   oldKeyExpiresAt: string;
+}
+
+/** `GET /api/metadata/auth`: the public config plus what only admins see. */
+export class AdminAuthMetadataResponseDto extends PublicAuthConfigDto {
+  @ApiProperty({ type: [String], description: 'The redirect allow-list (exact URLs and glob patterns); empty allows any URL' })
+  allowedRedirectUrls: string[];
 }

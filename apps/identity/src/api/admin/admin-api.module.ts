@@ -1,15 +1,18 @@
 import { Module } from '@nestjs/common';
+import { AuthConfigModule } from '../../core/auth-config/auth-config.module.js';
 import { CredentialsModule } from '../../core/credentials/credentials.module.js';
 import { UserAdminModule } from '../../core/user-admin/user-admin.module.js';
 import { AdminRefreshCookie } from './admin-refresh-cookie.js';
 import { AdminSessionsController } from './admin-sessions.controller.js';
 import { AnonTokenController } from './anon-token.controller.js';
+import { MetadataController } from './metadata.controller.js';
+import { SecretsController } from './secrets.controller.js';
 import { UsersAdminController } from './users-admin.controller.js';
 
-/** The admin front door: admin sessions, the anon token, user management. */
+/** The admin front door: admin sessions, the anon token, metadata and key rotation, user management. */
 @Module({
-  imports: [CredentialsModule, UserAdminModule],
-  controllers: [AdminSessionsController, AnonTokenController, UsersAdminController],
+  imports: [CredentialsModule, UserAdminModule, AuthConfigModule],
+  controllers: [AdminSessionsController, AnonTokenController, UsersAdminController, MetadataController, SecretsController],
   providers: [AdminRefreshCookie],
 })
 export class AdminApiModule {}

@@ -97,8 +97,8 @@ export class AdminSessionsController {
   @Public()
   @Post('logout')
   @HttpCode(200)
-  async logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    await this.sessions.logout(req.cookies[ADMIN_REFRESH_COOKIE], req.headers['x-csrf-token']);
+  async logout(@Req() req: FastifyRequest, @ReqMeta() meta: RequestMeta, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.sessions.logout(req.cookies[ADMIN_REFRESH_COOKIE], req.headers['x-csrf-token'], meta);
     void reply.header('set-cookie', this.cookie.clear());
     return { success: true as const, message: 'Logged out successfully' };
   }

@@ -6,6 +6,8 @@ import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../config/identity.config.js';
 import { sealSuccessor, unsealSuccessor } from '../sessions/refresh-token-seal.js';
 import { refreshTokenReuse } from '../sessions/sessions.metrics.js';
+import { auditActor } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { type AdminSessionRow, AdminSessionsRepository } from './admin-sessions.repository.js';
 import { AdminTokens } from './admin-tokens.js';
 
@@ -39,6 +41,7 @@ export class AdminSessions {
     private readonly tokens: AdminTokens,
     private readonly limits: RateLimits,
     private readonly clock: Clock,
+    private readonly audit: AuditLog,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
   ) {
     this.usernameDigest = sha256(config.ROOT_ADMIN_USERNAME);
@@ -62,6 +65,8 @@ export class AdminSessions {
     if (!this.credentialsMatch(username, password)) {
       await this.limits.penalize('admin-sign-in-fail:ip', meta.ip);
       await this.limits.penalize('admin-sign-in-fail', 'all');
+      // What was typed is never recorded: a password typed into the user name field is a secret.
+      await this.audit.record(null, { type: 'admin.sign_in.failed', actor: auditActor.anonymous(), meta });
       throw invalidAdminCredentials();
     }
     await this.limits.reset('admin-sign-in-fail:ip', meta.ip);
@@ -79,6 +84,7 @@ export class AdminSessions {
         absoluteExpiresAt: absolute,
       });
       await this.repo.insertRefreshToken(q, sha256(refreshToken), s.id);
+      await this.audit.record(q, { type: 'admin.sign_in.succeeded', actor: { type: 'admin', id: subject }, targetId: s.id, meta });
       return s;
     });
     return this.result(session, refreshToken);
@@ -148,6 +154,13 @@ export class AdminSessions {
         const live = await this.replayedSuccessor(q, token, row.rotatedAt, row.successorSealed, now);
         if (live) return { session, refreshToken: live };
         await this.repo.revoke(session.id, 'refresh_token_reuse', q);
+        await this.audit.record(q, {
+          type: 'refresh_token.reused',
+          actor: { type: 'admin', id: session.subject },
+          targetId: session.id,
+          meta,
+          details: { sessionKind: 'admin' },
+        });
         return 'reused';
       },
     );
@@ -181,11 +194,14 @@ export class AdminSessions {
    * another site); a stale, unknown or user cookie is just cleared. Ours also revokes the session,
    * so its access tokens stop at once.
    */
-  async logout(token: string | undefined, csrfHeader: string | string[] | undefined): Promise<void> {
+  async logout(token: string | undefined, csrfHeader: string | string[] | undefined, meta: RequestMeta): Promise<void> {
     if (!token) return;
     const session = await this.sessionOfRefreshToken(token);
     if (!session) return;
     if (!this.csrfMatches(session, csrfHeader)) throw invalidCsrf();
-    await this.repo.revoke(session.id, 'logout');
+    await this.repo.sql.transaction(async (q) => {
+      if (!(await this.repo.revoke(session.id, 'logout', q))) return;
+      await this.audit.record(q, { type: 'admin.signed_out', actor: { type: 'admin', id: session.subject }, targetId: session.id, meta });
+    });
   }
 }

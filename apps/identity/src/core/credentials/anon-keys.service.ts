@@ -1,7 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import type { RequestMeta } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
 import { ANON_KEY_SHAPE } from './credential.js';
+import { type AuditActor } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { KeysRepository } from './keys.repository.js';
 
 /** Default and ceiling of an anon key rotation's grace period (InsForge's: 7 days, at most 30). */
@@ -19,6 +22,7 @@ export class AnonKeys implements OnApplicationBootstrap {
 
   constructor(
     private readonly repo: KeysRepository,
+    private readonly audit: AuditLog,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
   ) {}
 
@@ -37,14 +41,21 @@ export class AnonKeys implements OnApplicationBootstrap {
     return (await this.repo.activeAnonKey())?.key ?? null;
   }
 
-  async rotate(graceHours: number): Promise<{ anonKey: string; oldKeyExpiresAt: Date }> {
+  async rotate(graceHours: number, by: AuditActor, meta: RequestMeta): Promise<{ anonKey: string; oldKeyExpiresAt: Date }> {
     const anonKey = 'anon_' + randomBytes(32).toString('hex');
     const oldKeyExpiresAt = new Date(Date.now() + graceHours * 3600_000);
     await this.repo.sql.transaction(async (q) => {
       await this.repo.lockRotation(q, 'anon_key');
       const current = await this.repo.activeAnonKey(q);
       if (current) await this.repo.expireAnonKey(q, current.id, oldKeyExpiresAt);
-      await this.repo.insertAnonKey(q, anonKey);
+      const made = await this.repo.insertAnonKey(q, anonKey);
+      await this.audit.record(q, {
+        type: 'anon_key.rotated',
+        actor: by,
+        targetId: made.id,
+        meta,
+        details: { gracePeriodHours: graceHours, previousKeyId: current?.id ?? null },
+      });
     });
     return { anonKey, oldKeyExpiresAt };
   }

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { RequestMeta } from '@app/core';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../common/secrets.js';
 import { API_KEY_SHAPE } from './credential.js';
+import { type AuditActor } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { type ApiKeyRow, KeysRepository } from './keys.repository.js';
 
 /** Default and ceiling of an API key rotation's grace period (InsForge's: 24 h, at most 7 days). */
@@ -24,7 +27,10 @@ const hintOf = (key: string) => `${key.slice(0, 7)}…${key.slice(-4)}`;
  */
 @Injectable()
 export class ApiKeys {
-  constructor(private readonly repo: KeysRepository) {}
+  constructor(
+    private readonly repo: KeysRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   /** The stored key this value is, if it is active or in its grace period. */
   async verify(key: string): Promise<ApiKeyRow | null> {
@@ -44,14 +50,21 @@ export class ApiKeys {
    * A new active key; the old one stays valid for `graceHours` (0: it stops at once). Also makes
    * the first key when there is none. The only moment the key exists in clear is this answer.
    */
-  async rotate(graceHours: number): Promise<{ apiKey: string; oldKeyExpiresAt: Date }> {
+  async rotate(graceHours: number, by: AuditActor, meta: RequestMeta): Promise<{ apiKey: string; oldKeyExpiresAt: Date }> {
     const apiKey = 'ik_' + randomBytes(32).toString('hex');
     const oldKeyExpiresAt = new Date(Date.now() + graceHours * 3600_000);
     await this.repo.sql.transaction(async (q) => {
       await this.repo.lockRotation(q, 'api_key');
       const current = await this.repo.activeApiKey(q);
       if (current) await this.repo.expireApiKey(q, current.id, oldKeyExpiresAt);
-      await this.repo.insertApiKey(q, sha256(apiKey), hintOf(apiKey));
+      const made = await this.repo.insertApiKey(q, sha256(apiKey), hintOf(apiKey));
+      await this.audit.record(q, {
+        type: 'api_key.rotated',
+        actor: by,
+        targetId: made.id,
+        meta,
+        details: { gracePeriodHours: graceHours, previousKeyId: current?.id ?? null },
+      });
     });
     return { apiKey, oldKeyExpiresAt };
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { TokensModule } from '../tokens/tokens.module.js';
 import { AdminGuard, AdminTokenGuard } from './admin.guard.js';
 import { AdminSessionsRepository } from './admin-sessions.repository.js';
@@ -13,7 +14,7 @@ import { KeysRepository } from './keys.repository.js';
  * route uses. A module that puts `@UseGuards(AdminGuard)` on a controller imports this one.
  */
 @Module({
-  imports: [TokensModule],
+  imports: [TokensModule, AuditModule],
   providers: [KeysRepository, ApiKeys, AnonKeys, AdminSessionsRepository, AdminTokens, AdminSessions, AdminGuard, AdminTokenGuard],
   exports: [ApiKeys, AnonKeys, AdminTokens, AdminSessions, AdminGuard, AdminTokenGuard],
 })
