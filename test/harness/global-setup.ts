@@ -34,7 +34,7 @@ export default async function globalSetup(): Promise<void> {
   const db = new Client({ host: env.DB_HOST, port: Number(env.DB_PORT), user: env.DB_USER, password: env.DB_PASSWORD, database: DB_NAME });
   await db.connect();
   try {
-    await db.query(`INSERT INTO identity.api_keys (key_hash, hint, expires_at) VALUES ($1, 'ik_e2e…', 'infinity')`, [
+    await db.query(`INSERT INTO identity.api_keys (key_hash, hint, expires_at) VALUES ($1, 'ik_e2e…', '9999-12-31T00:00:00Z')`, [
       createHash('sha256').update(E2E_API_KEY).digest(),
     ]);
   } finally {

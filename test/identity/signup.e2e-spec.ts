@@ -172,7 +172,9 @@ describe('POST /api/auth/users: the Bearer credential', () => {
     for (const key of [wrong, ANON_KEY.slice(0, -1) + 'f', ANON_KEY + '00', 'anon_', 'anon_x']) {
       const r = await signUpRaw({ email, password: PASSWORD }, { query: '?client_type=mobile', headers: bearer(key) });
       expect(r.status).toBe(401);
-      expect(r.body).toEqual(insforgeError(401, 'AUTH_INVALID_CREDENTIALS', 'Invalid anon key'));
+      expect(r.body).toEqual(
+        insforgeError(401, 'AUTH_INVALID_CREDENTIALS', 'Invalid anon key', 'Check the token is valid or login to get a new token.'),
+      );
     }
     expect((await signInRaw(email, PASSWORD)).status).toBe(401);
     expect((await signUpRaw({ email, password: PASSWORD }, { query: '?client_type=mobile' })).status).toBe(200);
@@ -180,7 +182,7 @@ describe('POST /api/auth/users: the Bearer credential', () => {
 
   it('a garbage bearer -> 401 AUTH_UNAUTHORIZED "Invalid token", and no user is created', async () => {
     const email = randomEmail('anon-garbage');
-    for (const token of ['garbage', 'a.b.c', 'ik_' + '0'.repeat(64), 'eyJhbGciOiJub25lIn0.e30.']) {
+    for (const token of ['garbage', 'a.b.c', 'eyJhbGciOiJub25lIn0.e30.']) {
       const r = await signUpRaw({ email, password: PASSWORD }, { query: '?client_type=mobile', headers: bearer(token) });
       expect(r.status).toBe(401);
       expect(r.body).toEqual(INVALID_TOKEN);

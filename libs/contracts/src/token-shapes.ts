@@ -29,6 +29,11 @@ export const ANON_KEY_PREFIX = 'anon_';
 export const ANON_KEY_PATTERN = /^anon_[0-9a-f]{64}$/;
 export const isAnonKey = (v: unknown): v is string => typeof v === 'string' && ANON_KEY_PATTERN.test(v);
 
+/** An admin API key: `ik_` and 64 lowercase hex characters (InsForge's shape). */
+export const API_KEY_PREFIX = 'ik_';
+export const API_KEY_PATTERN = /^ik_[0-9a-f]{64}$/;
+export const isApiKey = (v: unknown): v is string => typeof v === 'string' && API_KEY_PATTERN.test(v);
+
 /** Any UUID, in either case (PostgreSQL's `uuid` accepts them all): user, session and job ids. */
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID_PATTERN.test(v);

@@ -8,6 +8,8 @@ export { ApiInsforgeErrors, BEARER_AUTH } from '@app/core';
 /** Security scheme names, declared on the document in openapi.ts (and BEARER_AUTH above). */
 export const REFRESH_COOKIE_AUTH = 'refreshCookie';
 export const GORB_TOKEN_AUTH = 'gorbToken';
+/** The API key security scheme (InsForge's name): `x-api-key`, or `Authorization: Bearer ik_…`. */
+export const API_KEY_AUTH = 'apiKey';
 
 /** `?client_type=`: how the refresh token travels (see ClientTypeQuery). */
 export const ApiClientType = () =>

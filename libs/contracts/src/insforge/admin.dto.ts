@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { PublicAuthConfigDto } from '../user.js';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+/**
+ * Hours as InsForge takes them (a number, or digits in a string), but never coerced from anything
+ * else: an empty string or `false` must not become 0, which would end the old key at once.
+ */
+const HoursField = () => Transform(({ value }) => (typeof value === 'string' && /^\d{1,4}$/.test(value) ? Number(value) : value));
 
 /** `POST /api/auth/admin/sessions`: the credentials of ROOT_ADMIN_USERNAME / ROOT_ADMIN_PASSWORD. */
 export class AdminSignInRequest {
@@ -90,7 +96,7 @@ export class ApiKeyMetadataResponseDto {
 export class RotateApiKeyRequest {
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 168, default: 24, description: 'Hours the old key keeps working' })
   @IsOptional()
-  @Type(() => Number)
+  @HoursField()
   @IsInt({ message: 'Expected integer' })
   @Min(0, { message: 'Number must be greater than or equal to 0' })
   @Max(168, { message: 'Number must be less than or equal to 168' })
@@ -100,7 +106,7 @@ export class RotateApiKeyRequest {
 export class RotateAnonKeyRequest {
   @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 720, default: 168, description: 'Hours the old key keeps working' })
   @IsOptional()
-  @Type(() => Number)
+  @HoursField()
   @IsInt({ message: 'Expected integer' })
   @Min(0, { message: 'Number must be greater than or equal to 0' })
   @Max(720, { message: 'Number must be less than or equal to 720' })

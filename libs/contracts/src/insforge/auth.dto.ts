@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { type UserResponse, UserResponseDto } from '../user.js';
 import { ONE_TIME_CODE_PATTERN } from '../token-shapes.js';
 import { EmailField, PASSWORD_MAX_LENGTH, PasswordField } from './fields.js';
@@ -54,6 +54,14 @@ export class SignUpRequest {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'Invalid URL' })
   @MaxLength(2048)
   redirectTo?: string;
+
+  @ApiPropertyOptional({
+    type: 'boolean',
+    description: 'Admin creation only (an API key or an admin token): mark the email verified. Ignored for anyone else.',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'Expected boolean' })
+  autoConfirm?: boolean;
 }
 
 /** Password sign-in, or email-code sign-in with `method: "otp"`. */

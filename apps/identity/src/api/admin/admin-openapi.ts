@@ -1,7 +1,6 @@
 import { ApiInsforgeErrors } from '../../openapi/openapi.decorators.js';
 
-/** The API key security scheme (InsForge's name): `x-api-key`, or `Authorization: Bearer ik_…`. */
-export const API_KEY_AUTH = 'apiKey';
+export { API_KEY_AUTH } from '../../openapi/openapi.decorators.js';
 
 /** What AdminGuard answers, on every admin route, plus the route's own errors. */
 export const ApiAdminErrors = (more: Record<number, string> = {}) =>

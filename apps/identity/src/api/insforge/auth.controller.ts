@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseBearer, Public } from '@app/auth';
@@ -12,7 +12,15 @@ import {
   SignUpResponseDto,
 } from '@app/contracts';
 import { ReqMeta, type RequestMeta } from '@app/core';
-import { ApiClientType, ApiCsrfHeader, ApiInsforgeErrors, BEARER_AUTH, REFRESH_COOKIE_AUTH } from '../../openapi/openapi.decorators.js';
+import {
+  API_KEY_AUTH,
+  ApiClientType,
+  ApiCsrfHeader,
+  ApiInsforgeErrors,
+  BEARER_AUTH,
+  REFRESH_COOKIE_AUTH,
+} from '../../openapi/openapi.decorators.js';
+import { Callers } from '../../core/credentials/callers.js';
 import { AuthService } from './auth.service.js';
 import { REFRESH_COOKIE, RefreshCookie } from '../../core/sign-in/refresh-cookie.js';
 
@@ -22,21 +30,25 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly cookie: RefreshCookie,
+    private readonly callers: Callers,
   ) {}
 
   @ApiOperation({
     summary: 'Sign up',
     description:
       'Creates an account. `Authorization: Bearer` is optional: the anon key or an access token; any other credential is refused. ' +
-      'With email verification on, the body is `{accessToken: null, requireEmailVerification: true}` with no user and no session.',
+      'With email verification on, the body is `{accessToken: null, requireEmailVerification: true}` with no user and no session. ' +
+      'With an API key (Bearer `ik_…` or `x-api-key`) or an admin token, the admin creates the user: sign-ups may be disabled, ' +
+      "`autoConfirm: true` marks the email verified, no mail is sent, and the answer carries the new user's access token only.",
   })
   @ApiBearerAuth(BEARER_AUTH)
+  @ApiSecurity(API_KEY_AUTH)
   @ApiSecurity({})
   @ApiClientType()
   @ApiOkResponse({ type: SignUpResponseDto, description: 'Created (200, as InsForge answers); web clients also get the refresh cookie' })
   @ApiInsforgeErrors({
     400: 'Invalid input, a password that does not meet the policy, or a redirect URL that is not allowed',
-    401: 'An invalid anon key or access token',
+    401: 'An invalid anon key, access token or API key (AUTH_INVALID_API_KEY)',
     403: 'Sign-ups are disabled (AUTH_SIGNUP_DISABLED)',
     409: 'User already exists (AUTH_EMAIL_EXISTS)',
     429: 'Too many sign-ups from this address',
@@ -47,12 +59,12 @@ export class AuthController {
   async signUp(
     @Body() body: SignUpRequest,
     @Query() q: ClientTypeQuery,
-    @Headers('authorization') authorization: string | undefined,
+    @Req() req: FastifyRequest,
     @ReqMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    await this.auth.checkSignUpCredential(parseBearer(authorization));
-    return this.cookie.apply(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta));
+    const caller = await this.callers.of(req.headers);
+    return this.cookie.apply(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta, caller.kind === 'admin'));
   }
 
   @ApiOperation({

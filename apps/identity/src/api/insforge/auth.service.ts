@@ -51,28 +51,21 @@ export class AuthService {
     private readonly claims: EmailClaims,
   ) {}
 
-  /** Sign-up accepts no credential, our anon key, or a valid access token; anything else is refused. */
-  async checkSignUpCredential(credential: BearerCredential): Promise<void> {
-    if (credential.kind === 'none') return;
-    if (credential.kind === 'malformed') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
-    const bearer = credential.token;
-    if (bearer.startsWith('anon_')) {
-      if (!safeEqual(Buffer.from(bearer), Buffer.from(this.config.ANON_KEY)))
-        throw new ApiError(401, 'AUTH_INVALID_CREDENTIALS', 'Invalid anon key');
-      return;
-    }
-    if (!(await this.tokens.verify(bearer))) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
-  }
-
-  async signUp(req: SignUpRequest, client: ClientKind, meta: RequestMeta): Promise<AuthResult<SignUpResponse>> {
+  /**
+   * `byAdmin`: an API key or an admin token (InsForge's "admin creation"): past `disableSignup`, no
+   * redirect needed, no verification mail, `autoConfirm` honoured (the email counts as verified),
+   * and no refresh token or cookie for the caller, only the new user's access token.
+   */
+  async signUp(req: SignUpRequest, client: ClientKind, meta: RequestMeta, byAdmin = false): Promise<AuthResult<SignUpResponse>> {
     await this.limits.consume('sign-up:ip', meta.ip);
     const cfg = await this.authConfig.get();
-    if (cfg.disableSignup) throw new ApiError(403, 'AUTH_SIGNUP_DISABLED', 'User signups are disabled for this project.');
+    if (cfg.disableSignup && !byAdmin) throw new ApiError(403, 'AUTH_SIGNUP_DISABLED', 'User signups are disabled for this project.');
     const password = normalizePassword(req.password);
     const problem = passwordPolicyProblem(password, cfg);
     if (problem) throw invalidInput(problem);
     const verify = cfg.requireEmailVerification;
-    if (verify && cfg.verifyEmailMethod === 'link') {
+    const confirmed = byAdmin && req.autoConfirm === true;
+    if (verify && !byAdmin && cfg.verifyEmailMethod === 'link') {
       if (!req.redirectTo) throw invalidInput('redirectTo is required when link-based email verification is enabled');
       this.redirects.assertAllowed(req.redirectTo, cfg);
     } else if (req.redirectTo) {
@@ -83,8 +76,9 @@ export class AuthService {
     let started: { user: UserRecord; registeredEvent: string; session?: SessionRow; refreshToken?: string };
     try {
       started = await this.db.transaction(async (m) => {
-        const user = await this.users.insert(m, { email: req.email, passwordHash, emailVerified: false, profile });
+        const user = await this.users.insert(m, { email: req.email, passwordHash, emailVerified: confirmed, profile });
         const registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
+        if (verify && byAdmin) return { user, registeredEvent };
         if (verify) {
           await this.email.recordVerification(
             m,
@@ -95,7 +89,7 @@ export class AuthService {
           );
           return { user, registeredEvent };
         }
-        const s = await this.issuer.start(m, user.id, client, meta);
+        const s = await this.issuer.start(m, user.id, byAdmin ? 'server' : client, meta);
         return { user, registeredEvent, session: s.session, refreshToken: s.refreshToken };
       });
     } catch (err) {
@@ -104,7 +98,11 @@ export class AuthService {
     }
     // Read your writes: the client may read its profile (served by profiles) right after this.
     await this.events.registeredDelivered(started.registeredEvent);
-    if (verify || !started.session) return { body: { accessToken: null, requireEmailVerification: true } };
+    if (verify || !started.session) return { body: { accessToken: null, requireEmailVerification: verify && !confirmed } };
+    if (byAdmin) {
+      const accessToken = await this.tokens.sign(started.user, started.session.id);
+      return { body: { user: toUserResponse(started.user), accessToken, requireEmailVerification: false } };
+    }
     const out = await this.issuer.issue(started.user, started.session, started.refreshToken!, client);
     return { ...out, body: { ...out.body, requireEmailVerification: false } };
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthConfigModule } from '../../core/auth-config/auth-config.module.js';
 import { CodesModule } from '../../core/codes/codes.module.js';
+import { CredentialsModule } from '../../core/credentials/credentials.module.js';
 import { PasswordsModule } from '../../core/passwords/passwords.module.js';
 import { SessionsModule } from '../../core/sessions/sessions.module.js';
 import { SignInModule } from '../../core/sign-in/sign-in.module.js';
@@ -14,7 +15,7 @@ import { SessionsController } from './sessions.controller.js';
 
 /** The InsForge front door: /api/auth (accounts, sessions, public config) and the JWKS. */
 @Module({
-  imports: [SignInModule, UsersModule, PasswordsModule, SessionsModule, TokensModule, AuthConfigModule, CodesModule],
+  imports: [SignInModule, UsersModule, PasswordsModule, SessionsModule, TokensModule, AuthConfigModule, CodesModule, CredentialsModule],
   controllers: [PublicConfigController, AuthController, SessionsController, JwksController],
   providers: [AuthService],
 })

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isOpaqueToken } from '@app/contracts';
 import { ApiError, type Queryable, RateLimits, type RequestMeta } from '@app/core';
 import { Clock } from '../common/clock.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
@@ -111,7 +112,7 @@ export class AdminSessions {
   }
 
   csrfMatches(s: Pick<AdminSessionRow, 'id' | 'csrfNonce'>, header: string | string[] | undefined): boolean {
-    if (typeof header !== 'string' || !/^[0-9a-f]{64}$/.test(header)) return false;
+    if (!isOpaqueToken(header)) return false;
     return safeEqual(Buffer.from(header, 'hex'), Buffer.from(this.csrfTokenFor(s), 'hex'));
   }
 
@@ -126,7 +127,7 @@ export class AdminSessions {
 
   /** The cookie's session, if live, without rotating (logout). */
   async sessionOfRefreshToken(token: string): Promise<AdminSessionRow | null> {
-    if (!/^[0-9a-f]{64}$/.test(token)) return null;
+    if (!isOpaqueToken(token)) return null;
     const found = await this.repo.findByRefreshHash(this.repo.sql, sha256(token), false);
     return found && this.isLive(found.session) ? found.session : null;
   }
@@ -135,7 +136,7 @@ export class AdminSessions {
   async refresh(token: string | undefined, csrfHeader: string | string[] | undefined, meta: RequestMeta): Promise<AdminSessionResult> {
     await this.limits.consume('refresh:ip', meta.ip);
     if (!token) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'No admin refresh token provided');
-    if (!/^[0-9a-f]{64}$/.test(token)) throw invalidAdminRefreshToken();
+    if (!isOpaqueToken(token)) throw invalidAdminRefreshToken();
     const hash = sha256(token);
     const outcome = await this.repo.sql.transaction(
       async (q): Promise<{ session: AdminSessionRow; refreshToken: string } | 'reused' | 'invalid'> => {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { isAnonKey } from '@app/contracts';
 import type { RequestMeta } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
-import { ANON_KEY_SHAPE } from './credential.js';
 import { type AuditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { KeysRepository } from './keys.repository.js';
@@ -32,7 +32,7 @@ export class AnonKeys implements OnApplicationBootstrap {
 
   /** Whether the key is the active anon key or one still in its grace period. */
   async verify(key: string): Promise<boolean> {
-    if (!ANON_KEY_SHAPE.test(key)) return false;
+    if (!isAnonKey(key)) return false;
     const usable = await this.repo.usableAnonKeys();
     return usable.some((k) => k.key === key);
   }

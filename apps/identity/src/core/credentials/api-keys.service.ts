@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { isApiKey } from '@app/contracts';
 import type { RequestMeta } from '@app/core';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../common/secrets.js';
-import { API_KEY_SHAPE } from './credential.js';
 import { type AuditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { type ApiKeyRow, KeysRepository } from './keys.repository.js';
@@ -34,7 +34,7 @@ export class ApiKeys {
 
   /** The stored key this value is, if it is active or in its grace period. */
   async verify(key: string): Promise<ApiKeyRow | null> {
-    if (!API_KEY_SHAPE.test(key)) return null;
+    if (!isApiKey(key)) return null;
     return this.repo.findUsableApiKey(sha256(key));
   }
 

@@ -1,4 +1,5 @@
 import { parseBearer } from '@app/auth';
+import { ANON_KEY_PREFIX, API_KEY_PREFIX } from '@app/contracts';
 
 /**
  * What a request presents, dispatched by shape exactly as InsForge does (never by falling back
@@ -18,14 +19,11 @@ type Headers = Record<string, string | string[] | undefined>;
 export function credentialOf(headers: Headers): Credential {
   const bearer = parseBearer(headers.authorization);
   if (bearer.kind === 'malformed') return { kind: 'malformed' };
-  if (bearer.kind === 'token' && bearer.token.startsWith('ik_')) return { kind: 'api_key', key: bearer.token };
+  if (bearer.kind === 'token' && bearer.token.startsWith(API_KEY_PREFIX)) return { kind: 'api_key', key: bearer.token };
   const header = headers['x-api-key'];
   // Repeated headers arrive joined or as an array: either way not one key, so it cannot match.
   if (header !== undefined && header !== '') return { kind: 'api_key', key: Array.isArray(header) ? header.join(',') : header };
   if (bearer.kind === 'none') return { kind: 'none' };
-  if (bearer.token.startsWith('anon_')) return { kind: 'anon', key: bearer.token };
+  if (bearer.token.startsWith(ANON_KEY_PREFIX)) return { kind: 'anon', key: bearer.token };
   return { kind: 'jwt', token: bearer.token };
 }
-
-export const API_KEY_SHAPE = /^ik_[0-9a-f]{64}$/;
-export const ANON_KEY_SHAPE = /^anon_[0-9a-f]{64}$/;

@@ -6,6 +6,7 @@ import { AdminSessionsRepository } from './admin-sessions.repository.js';
 import { AdminSessions } from './admin-sessions.service.js';
 import { AdminTokens } from './admin-tokens.js';
 import { AnonKeys } from './anon-keys.service.js';
+import { Callers } from './callers.js';
 import { ApiKeys } from './api-keys.service.js';
 import { KeysRepository } from './keys.repository.js';
 
@@ -15,7 +16,7 @@ import { KeysRepository } from './keys.repository.js';
  */
 @Module({
   imports: [TokensModule, AuditModule],
-  providers: [KeysRepository, ApiKeys, AnonKeys, AdminSessionsRepository, AdminTokens, AdminSessions, AdminGuard, AdminTokenGuard],
-  exports: [ApiKeys, AnonKeys, AdminTokens, AdminSessions, AdminGuard, AdminTokenGuard],
+  providers: [KeysRepository, ApiKeys, AnonKeys, AdminSessionsRepository, AdminTokens, AdminSessions, AdminGuard, AdminTokenGuard, Callers],
+  exports: [ApiKeys, AnonKeys, AdminTokens, AdminSessions, AdminGuard, AdminTokenGuard, Callers],
 })
 export class CredentialsModule {}
