@@ -3,7 +3,7 @@ import { DEFAULT_AUTH_CONFIG, setAuthConfig, sql } from '../harness/db.js';
 import { ANON_KEY } from '../harness/env.js';
 import { call, randomEmail, randomIp } from '../harness/http.js';
 import { bearer, current, insforgeError, PASSWORD, REFRESH_COOKIE, signInRaw } from '../identity/helpers.js';
-import { adminSignIn, apiKeyHeaders, INVALID_API_KEY } from './helpers.js';
+import { adminSignIn, apiKeyHeaders, INVALID_API_KEY, restoreAnonKey } from './helpers.js';
 
 const INVALID_ANON_KEY = insforgeError(
   401,
@@ -22,12 +22,6 @@ const signUpWith = (headers: Record<string, string>, body: Record<string, unknow
     ip: randomIp(),
   });
 const hoursFromNow = (iso: string) => (new Date(iso).getTime() - Date.now()) / 3600_000;
-
-/** Puts the stack's anon key back as the only active one (other suites sign up with it). */
-async function restoreAnonKey() {
-  await sql(`DELETE FROM identity.anon_keys WHERE key <> $1`, [ANON_KEY]);
-  await sql(`UPDATE identity.anon_keys SET expires_at = NULL WHERE key = $1`, [ANON_KEY]);
-}
 
 describe('API keys', () => {
   it('rotation shows the new key once; it works at once, as Bearer and as x-api-key; only its hash is stored', async () => {

@@ -1,4 +1,5 @@
-import { E2E_API_KEY, ROOT_ADMIN } from '../harness/env.js';
+import { sql } from '../harness/db.js';
+import { ANON_KEY, E2E_API_KEY, ROOT_ADMIN } from '../harness/env.js';
 import { randomIp } from '../harness/http.js';
 import { insforgeError, parseSetCookie, rawFetch, type RawReply, type SetCookie } from '../identity/helpers.js';
 
@@ -80,4 +81,10 @@ export function adminLogout(cookie: string | undefined, csrf: string | undefined
   if (cookie !== undefined) headers.set('cookie', `${ADMIN_REFRESH_COOKIE}=${cookie}`);
   if (csrf !== undefined) headers.set('x-csrf-token', csrf);
   return rawFetch('/api/auth/admin/logout', { method: 'POST', headers, ip });
+}
+
+/** Puts the stack's anon key back as the only active one, after a test rotated it (other suites sign up with it). */
+export async function restoreAnonKey(): Promise<void> {
+  await sql(`DELETE FROM identity.anon_keys WHERE key <> $1`, [ANON_KEY]);
+  await sql(`UPDATE identity.anon_keys SET expires_at = NULL WHERE key = $1`, [ANON_KEY]);
 }
