@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { loadConfig } from '@app/core';
 import { AdminGuard, AdminTokenGuard } from '../../core/credentials/admin.guard.js';
-import { IdentityConfig } from '../../identity.config.js';
+import { IdentityConfig } from '../../core/config/identity.config.js';
 import { IdentityModule } from '../../identity.module.js';
 import { API_KEY_AUTH } from './admin-openapi.js';
 
@@ -29,10 +29,23 @@ const saysAdmin = (metas: unknown[]) => {
   return all.some((s) => API_KEY_AUTH in s) && !all.some((s) => Object.keys(s).length === 0);
 };
 
+type ModuleRef = { module?: unknown; imports?: unknown[]; controllers?: unknown[] } | (new (...a: never[]) => unknown);
+
+/** Every controller of a module and of the modules it imports, static (@Module) or dynamic. */
+function controllersOf(root: ModuleRef, seen = new Set<unknown>()): (new (...a: never[]) => unknown)[] {
+  if (!root || seen.has(root)) return [];
+  seen.add(root);
+  const dynamic = typeof root === 'object' ? root : undefined;
+  const cls = typeof root === 'function' ? root : (dynamic?.module as ModuleRef | undefined);
+  const own = [...(dynamic?.controllers ?? []), ...((cls && Reflect.getMetadata('controllers', cls)) ?? [])];
+  const imports = [...(dynamic?.imports ?? []), ...((cls && Reflect.getMetadata('imports', cls)) ?? [])] as ModuleRef[];
+  return [...(own as (new (...a: never[]) => unknown)[]), ...imports.flatMap((m) => controllersOf(m, seen))];
+}
+
 /** Every route of every controller identity registers, with its guard and its documented security. */
 function routes(): Route[] {
   const config = loadConfig(IdentityConfig, 'identity', { NODE_ENV: 'test' });
-  const controllers = IdentityModule.register(config).controllers ?? [];
+  const controllers = [...new Set(controllersOf(IdentityModule.register(config)))];
   const out: Route[] = [];
   for (const c of controllers) {
     const base = String(Reflect.getMetadata(PATH_METADATA, c) ?? '');

@@ -5,7 +5,6 @@ import type { BearerCredential } from '@app/auth';
 import type { ClientKind, SessionTokensResponse, SignInRequest, SignUpRequest, SignUpResponse } from '@app/contracts';
 import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
-import { safeEqual } from '../../core/common/secrets.js';
 import { CodesService } from '../../core/codes/codes.service.js';
 import { EmailService } from '../../core/codes/email.service.js';
 import { IdentityConfig } from '../../core/config/identity.config.js';
