@@ -16,6 +16,7 @@ export interface ProviderProfile {
 type Json = Record<string, unknown>;
 
 /** NUL, other C0 controls and lone surrogates: PostgreSQL refuses some, and no name needs them. */
+// oxlint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSTORABLE = /[\u0000-\u001f\u007f]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** A provider's text, made storable and bounded (a provider is trusted for identity, not for sizes). */
 const str = (v: unknown, max = 255): string | undefined => {
@@ -31,6 +32,7 @@ const yes = (v: unknown): boolean => v === true || v === 'true';
 /** An address we can store and compare: one @, no spaces, at most 320 characters; else none. */
 const email = (v: unknown): string | null => {
   const e = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  // oxlint-disable-next-line no-control-regex -- an address never holds a control character
   return e.length <= 320 && /^[^\s@\u0000-\u001f]+@[^\s@\u0000-\u001f]+$/.test(e) ? e : null;
 };
 const avatar = (v: unknown): string | undefined => {
