@@ -1,4 +1,4 @@
-import { isAnonKey, isOneTimeCode, isOpaqueToken, isUuid, linkTokenOf } from './token-shapes.js';
+import { isAnonKey, isApiKey, isOneTimeCode, isOpaqueToken, isUuid, linkTokenOf } from './token-shapes.js';
 
 const hex64 = 'a1'.repeat(32);
 /** What no shape check may let through, whatever the shape. */
@@ -32,6 +32,13 @@ describe('token shapes', () => {
     expect(isAnonKey(`anon_${hex64}`)).toBe(true);
     for (const v of [hex64, `anon_${hex64.toUpperCase()}`, `ANON_${hex64}`, `anon_${hex64}0`, `ik_${hex64}`, ...hostile]) {
       expect(isAnonKey(v)).toBe(false);
+    }
+  });
+
+  it('API keys: ik_ and 64 lowercase hex', () => {
+    expect(isApiKey(`ik_${hex64}`)).toBe(true);
+    for (const v of [hex64, `ik_${hex64.toUpperCase()}`, `IK_${hex64}`, `ik_${hex64}0`, `anon_${hex64}`, ...hostile]) {
+      expect(isApiKey(v)).toBe(false);
     }
   });
 

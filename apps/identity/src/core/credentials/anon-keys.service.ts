@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { isAnonKey } from '@app/contracts';
+import { ANON_KEY_PREFIX, isAnonKey } from '@app/contracts';
 import type { RequestMeta } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
 import { type AuditActor } from '../audit/audit-event.js';
@@ -42,7 +42,7 @@ export class AnonKeys implements OnApplicationBootstrap {
   }
 
   async rotate(graceHours: number, by: AuditActor, meta: RequestMeta): Promise<{ anonKey: string; oldKeyExpiresAt: Date }> {
-    const anonKey = 'anon_' + randomBytes(32).toString('hex');
+    const anonKey = ANON_KEY_PREFIX + randomBytes(32).toString('hex');
     const oldKeyExpiresAt = new Date(Date.now() + graceHours * 3600_000);
     await this.repo.sql.transaction(async (q) => {
       await this.repo.lockRotation(q, 'anon_key');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isApiKey } from '@app/contracts';
+import { API_KEY_PREFIX, isApiKey } from '@app/contracts';
 import type { RequestMeta } from '@app/core';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../common/secrets.js';
@@ -51,7 +51,7 @@ export class ApiKeys {
    * the first key when there is none. The only moment the key exists in clear is this answer.
    */
   async rotate(graceHours: number, by: AuditActor, meta: RequestMeta): Promise<{ apiKey: string; oldKeyExpiresAt: Date }> {
-    const apiKey = 'ik_' + randomBytes(32).toString('hex');
+    const apiKey = API_KEY_PREFIX + randomBytes(32).toString('hex');
     const oldKeyExpiresAt = new Date(Date.now() + graceHours * 3600_000);
     await this.repo.sql.transaction(async (q) => {
       await this.repo.lockRotation(q, 'api_key');
