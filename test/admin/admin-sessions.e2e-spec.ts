@@ -178,6 +178,29 @@ describe('admin sessions', () => {
     expect(row).toEqual({ revoked_reason: 'logout' });
   });
 
+  it('hostile refresh cookies (NUL, percent-encoded bytes, oversize, wrong shape) are a 4xx (401 clears the cookie), never a 5xx', async () => {
+    const s = await adminSignIn();
+    // A NUL is refused at the edge of the app (400 INVALID_INPUT, as for every input); the rest reach the route.
+    for (const [cookie, status] of [
+      ['%00', 400],
+      [`${s.cookie.slice(0, 63)}%00`, 400],
+      ['%ff%fe', 401],
+      ['x'.repeat(3000), 401],
+      [s.cookie.toUpperCase(), 401],
+    ] as const) {
+      const r = await adminRefresh(cookie, s.csrfToken);
+      expect([cookie.slice(0, 20), r.status, r.body.error]).toEqual([
+        cookie.slice(0, 20),
+        status,
+        status === 400 ? 'INVALID_INPUT' : 'AUTH_UNAUTHORIZED',
+      ]);
+      if (status === 401) expect(adminCookieOf(r.headers)?.value).toBe('');
+    }
+    for (const csrf of ['%00', `${s.csrfToken.slice(0, 63)}g`, 'é']) {
+      expect([csrf, (await adminRefresh(s.cookie, csrf)).status]).toEqual([csrf, 403]);
+    }
+  });
+
   it('stores no usable token: refresh tokens only as SHA-256', async () => {
     const s = await adminSignIn();
     const rows = await sql(`SELECT token_hash FROM identity.admin_refresh_tokens WHERE token_hash = sha256($1::bytea)`, [

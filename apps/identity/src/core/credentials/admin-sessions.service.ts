@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isOpaqueToken } from '@app/contracts';
 import { ApiError, type Queryable, RateLimits, type RequestMeta } from '@app/core';
 import { Clock } from '../common/clock.js';
@@ -9,6 +9,7 @@ import { sealSuccessor, unsealSuccessor } from '../sessions/refresh-token-seal.j
 import { refreshTokenReuse } from '../sessions/sessions.metrics.js';
 import { auditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { type AdminCredentialDigests, adminCredentialsMatch, digestsOf } from './admin-credentials.js';
 import { type AdminSessionRow, AdminSessionsRepository } from './admin-sessions.repository.js';
 import { AdminTokens } from './admin-tokens.js';
 
@@ -34,8 +35,7 @@ export const invalidCsrf = () => new ApiError(403, 'FORBIDDEN', 'Invalid CSRF to
  */
 @Injectable()
 export class AdminSessions {
-  private readonly usernameDigest: Buffer;
-  private readonly passwordDigest: Buffer;
+  private readonly expected: AdminCredentialDigests;
 
   constructor(
     private readonly repo: AdminSessionsRepository,
@@ -45,25 +45,14 @@ export class AdminSessions {
     private readonly audit: AuditLog,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
   ) {
-    this.usernameDigest = sha256(config.ROOT_ADMIN_USERNAME);
-    this.passwordDigest = sha256(config.ROOT_ADMIN_PASSWORD);
-  }
-
-  /**
-   * Both digests are always compared (no early exit) in constant time: the answer's timing says
-   * nothing about which half was wrong, nor how much of it.
-   */
-  credentialsMatch(username: string, password: string): boolean {
-    const u = timingSafeEqual(sha256(username), this.usernameDigest);
-    const p = timingSafeEqual(sha256(password), this.passwordDigest);
-    return u && p;
+    this.expected = digestsOf(config.ROOT_ADMIN_USERNAME, config.ROOT_ADMIN_PASSWORD);
   }
 
   async signIn(username: string, password: string, meta: RequestMeta): Promise<AdminSessionResult> {
     await this.limits.consume('admin-sign-in:ip', meta.ip);
     await this.limits.assertNotBlocked('admin-sign-in-fail:ip', meta.ip);
     await this.limits.assertNotBlocked('admin-sign-in-fail', 'all');
-    if (!this.credentialsMatch(username, password)) {
+    if (!adminCredentialsMatch({ username, password }, this.expected)) {
       await this.limits.penalize('admin-sign-in-fail:ip', meta.ip);
       await this.limits.penalize('admin-sign-in-fail', 'all');
       // What was typed is never recorded: a password typed into the user name field is a secret.
