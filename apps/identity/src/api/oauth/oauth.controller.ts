@@ -80,6 +80,7 @@ export class OAuthController {
   @ApiResponse(REDIRECT_DOC)
   @ApiInsforgeErrors({
     400: 'A missing, invalid, expired, replayed or swapped state, or a redirect URI no longer allowed',
+    404: 'A provider segment that names no route (such as an encoded path)',
     429: 'Too many attempts',
   })
   @Public()
