@@ -11,7 +11,9 @@ import {
   type UpdateCustomOAuthConfigRequest,
   type UpdateOAuthConfigRequest,
 } from '@app/contracts';
-import { ApiError } from '@app/core';
+import { ApiError, type Queryable, type RequestMeta } from '@app/core';
+import type { AuditActor, AuditDetails } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
 import {
   type CustomOAuthConfigPatch,
   type CustomOAuthConfigRow,
@@ -35,6 +37,18 @@ export const DEFAULT_SCOPES: Readonly<Record<OAuthProvider, readonly string[]>> 
   spotify: ['user-read-email', 'user-read-private'],
   microsoft: ['User.Read'],
 });
+
+/** Who asks for a change: the admin or API key AdminGuard put on the request, and the request. */
+export interface Who {
+  actor: AuditActor;
+  meta: RequestMeta | null;
+}
+
+/** Names of the fields an update touches (for the audit log: names only, never values). */
+const touched = (input: object): string[] =>
+  Object.entries(input)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
 
 const notFound = (provider: string) =>
   new ApiError(404, ERROR_CODES.AUTH_OAUTH_CONFIG_NOT_FOUND, `OAuth configuration for ${provider} not found`);
@@ -94,7 +108,17 @@ export class OAuthConfigsAdmin {
   constructor(
     private readonly repo: OAuthConfigsRepository,
     private readonly configs: OAuthProviderConfigs,
+    private readonly audit: AuditLog,
   ) {}
+
+  /** Runs a change and records it in one transaction: no change without its audit event. */
+  private change<T>(who: Who, details: AuditDetails, targetId: string, fn: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.repo.sql.transaction(async (q) => {
+      const out = await fn(q);
+      await this.audit.record(q, { type: 'oauth_config.updated', actor: who.actor, meta: who.meta, targetId, details });
+      return out;
+    });
+  }
 
   async list(): Promise<{ data: OAuthConfigResponse[]; count: number }> {
     const rows = await this.repo.list();
@@ -108,24 +132,33 @@ export class OAuthConfigsAdmin {
     return toResponse(row);
   }
 
-  async create(input: CreateOAuthConfigRequest): Promise<OAuthConfigResponse> {
+  async create(input: CreateOAuthConfigRequest, who: Who): Promise<OAuthConfigResponse> {
     refuseSharedKey(input.useSharedKey);
-    const created = await this.repo.insert({
-      provider: input.provider,
-      clientId: input.clientId || null,
-      clientSecret: input.clientSecret ? this.configs.seal(input.clientSecret, secretContext('provider', input.provider)) : null,
-      scopes: input.scopes ?? [...DEFAULT_SCOPES[input.provider]],
-      redirectUri: input.redirectUri ?? null,
-      useSharedKey: false,
-      nativeClientIds: input.nativeClientIds ?? [],
-    });
-    if (!created) {
-      throw new ApiError(409, ERROR_CODES.AUTH_OAUTH_CONFIG_ALREADY_EXISTS, `OAuth configuration for ${input.provider} already exists`);
-    }
+    const details = { action: 'created', kind: 'provider', fields: touched(input) };
+    const created = await this.change(who, details, input.provider, (q) => this.insertOrConflict(input, q));
     return toResponse(created);
   }
 
-  async update(provider: string, input: UpdateOAuthConfigRequest): Promise<OAuthConfigResponse> {
+  private async insertOrConflict(input: CreateOAuthConfigRequest, q: Queryable): Promise<OAuthConfigRow> {
+    const created = await this.repo.insert(
+      {
+        provider: input.provider,
+        clientId: input.clientId || null,
+        clientSecret: input.clientSecret ? this.configs.seal(input.clientSecret, secretContext('provider', input.provider)) : null,
+        scopes: input.scopes ?? [...DEFAULT_SCOPES[input.provider]],
+        redirectUri: input.redirectUri ?? null,
+        useSharedKey: false,
+        nativeClientIds: input.nativeClientIds ?? [],
+      },
+      q,
+    );
+    if (!created) {
+      throw new ApiError(409, ERROR_CODES.AUTH_OAUTH_CONFIG_ALREADY_EXISTS, `OAuth configuration for ${input.provider} already exists`);
+    }
+    return created;
+  }
+
+  async update(provider: string, input: UpdateOAuthConfigRequest, who: Who): Promise<OAuthConfigResponse> {
     checkProviderName(provider);
     if (!isOAuthProvider(provider)) throw notFound(provider);
     refuseSharedKey(input.useSharedKey);
@@ -143,14 +176,25 @@ export class OAuthConfigsAdmin {
       useSharedKey: input.useSharedKey,
       nativeClientIds: input.nativeClientIds,
     };
-    const row = await this.repo.update(provider, patch);
-    if (!row) throw notFound(provider);
+    const details = { action: 'updated', kind: 'provider', fields: touched(input) };
+    const row = await this.change(
+      who,
+      details,
+      provider,
+      async (q) => (await this.repo.update(provider, patch, q)) ?? Promise.reject(notFound(provider)),
+    );
     return toResponse(row);
   }
 
-  async remove(provider: string): Promise<{ success: true; message: string }> {
+  async remove(provider: string, who: Who): Promise<{ success: true; message: string }> {
     checkProviderName(provider);
-    if (!isOAuthProvider(provider) || !(await this.repo.remove(provider))) throw notFound(provider);
+    if (!isOAuthProvider(provider)) throw notFound(provider);
+    await this.change(
+      who,
+      { action: 'deleted', kind: 'provider' },
+      provider,
+      async (q) => (await this.repo.remove(provider, q)) || Promise.reject(notFound(provider)),
+    );
     return { success: true, message: `OAuth configuration for ${provider} deleted successfully` };
   }
 
@@ -166,19 +210,26 @@ export class OAuthConfigsAdmin {
     return toCustomResponse(row);
   }
 
-  async createCustom(input: CreateCustomOAuthConfigRequest): Promise<CustomOAuthConfigResponse> {
-    const created = await this.repo.insertCustom({
+  async createCustom(input: CreateCustomOAuthConfigRequest, who: Who): Promise<CustomOAuthConfigResponse> {
+    const row = {
       key: input.key,
       name: input.name,
       discoveryEndpoint: input.discoveryEndpoint,
       clientId: input.clientId,
       clientSecret: this.configs.seal(input.clientSecret, secretContext('custom', input.key)),
-    });
-    if (!created) throw new ApiError(409, ERROR_CODES.AUTH_OAUTH_CONFIG_ALREADY_EXISTS, `Custom OAuth config ${input.key} already exists`);
+    };
+    const exists = () => new ApiError(409, ERROR_CODES.AUTH_OAUTH_CONFIG_ALREADY_EXISTS, `Custom OAuth config ${input.key} already exists`);
+    const details = { action: 'created', kind: 'custom', fields: touched(input) };
+    const created = await this.change(
+      who,
+      details,
+      input.key,
+      async (q) => (await this.repo.insertCustom(row, q)) ?? Promise.reject(exists()),
+    );
     return toCustomResponse(created);
   }
 
-  async updateCustom(key: string, input: UpdateCustomOAuthConfigRequest): Promise<CustomOAuthConfigResponse> {
+  async updateCustom(key: string, input: UpdateCustomOAuthConfigRequest, who: Who): Promise<CustomOAuthConfigResponse> {
     checkCustomKey(key);
     const patch: CustomOAuthConfigPatch = {
       name: input.name,
@@ -186,14 +237,24 @@ export class OAuthConfigsAdmin {
       clientId: input.clientId,
       clientSecret: input.clientSecret === undefined ? undefined : this.configs.seal(input.clientSecret, secretContext('custom', key)),
     };
-    const row = await this.repo.updateCustom(key, patch);
-    if (!row) throw customNotFound(key);
+    const details = { action: 'updated', kind: 'custom', fields: touched(input) };
+    const row = await this.change(
+      who,
+      details,
+      key,
+      async (q) => (await this.repo.updateCustom(key, patch, q)) ?? Promise.reject(customNotFound(key)),
+    );
     return toCustomResponse(row);
   }
 
-  async removeCustom(key: string): Promise<{ success: true; message: string }> {
+  async removeCustom(key: string, who: Who): Promise<{ success: true; message: string }> {
     checkCustomKey(key);
-    if (!(await this.repo.removeCustom(key))) throw customNotFound(key);
+    await this.change(
+      who,
+      { action: 'deleted', kind: 'custom' },
+      key,
+      async (q) => (await this.repo.removeCustom(key, q)) || Promise.reject(customNotFound(key)),
+    );
     return { success: true, message: `Custom OAuth configuration for ${key} deleted successfully` };
   }
 }

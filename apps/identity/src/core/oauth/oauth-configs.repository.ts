@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OAuthProvider } from '@app/contracts';
-import { Sql } from '@app/core';
+import { type Queryable, Sql } from '@app/core';
 import type { SealedSecret } from '../common/secret-box.js';
 
 /** A built-in provider's row; `clientSecret` is sealed. */
@@ -68,7 +68,7 @@ function setClause(patch: Record<string, unknown>, columns: Record<string, strin
 
 @Injectable()
 export class OAuthConfigsRepository {
-  constructor(private readonly sql: Sql) {}
+  constructor(readonly sql: Sql) {}
 
   list(): Promise<OAuthConfigRow[]> {
     return this.sql.query<OAuthConfigRow>('oauth-configs-list', `SELECT ${BUILT_IN} FROM identity.oauth_configs ORDER BY provider`);
@@ -84,8 +84,8 @@ export class OAuthConfigsRepository {
   }
 
   /** The new row, or null when the provider already has one. */
-  async insert(row: Omit<OAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<OAuthConfigRow | null> {
-    const [created] = await this.sql.query<OAuthConfigRow>(
+  async insert(row: Omit<OAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>, q: Queryable = this.sql): Promise<OAuthConfigRow | null> {
+    const [created] = await q.query<OAuthConfigRow>(
       'oauth-configs-insert',
       `INSERT INTO identity.oauth_configs (provider, client_id, client_secret, scopes, redirect_uri, use_shared_key, native_client_ids)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (provider) DO NOTHING RETURNING ${BUILT_IN}`,
@@ -103,9 +103,9 @@ export class OAuthConfigsRepository {
   }
 
   /** The updated row, or null when the provider has none. */
-  async update(provider: OAuthProvider, patch: OAuthConfigPatch): Promise<OAuthConfigRow | null> {
+  async update(provider: OAuthProvider, patch: OAuthConfigPatch, q: Queryable = this.sql): Promise<OAuthConfigRow | null> {
     const { sets, values } = setClause(patch, BUILT_IN_COLUMNS);
-    const [row] = await this.sql.query<OAuthConfigRow>(
+    const [row] = await q.query<OAuthConfigRow>(
       `oauth-configs-update:${sets.join(',')}`,
       `UPDATE identity.oauth_configs SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE provider = $1 RETURNING ${BUILT_IN}`,
       [provider, ...values],
@@ -113,8 +113,8 @@ export class OAuthConfigsRepository {
     return row ?? null;
   }
 
-  async remove(provider: OAuthProvider): Promise<boolean> {
-    const rows = await this.sql.query('oauth-configs-delete', 'DELETE FROM identity.oauth_configs WHERE provider = $1 RETURNING provider', [
+  async remove(provider: OAuthProvider, q: Queryable = this.sql): Promise<boolean> {
+    const rows = await q.query('oauth-configs-delete', 'DELETE FROM identity.oauth_configs WHERE provider = $1 RETURNING provider', [
       provider,
     ]);
     return rows.length > 0;
@@ -136,8 +136,11 @@ export class OAuthConfigsRepository {
     return row ?? null;
   }
 
-  async insertCustom(row: Omit<CustomOAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<CustomOAuthConfigRow | null> {
-    const [created] = await this.sql.query<CustomOAuthConfigRow>(
+  async insertCustom(
+    row: Omit<CustomOAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>,
+    q: Queryable = this.sql,
+  ): Promise<CustomOAuthConfigRow | null> {
+    const [created] = await q.query<CustomOAuthConfigRow>(
       'custom-oauth-configs-insert',
       `INSERT INTO identity.custom_oauth_configs (key, name, discovery_endpoint, client_id, client_secret)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING ${CUSTOM}`,
@@ -146,9 +149,9 @@ export class OAuthConfigsRepository {
     return created ?? null;
   }
 
-  async updateCustom(key: string, patch: CustomOAuthConfigPatch): Promise<CustomOAuthConfigRow | null> {
+  async updateCustom(key: string, patch: CustomOAuthConfigPatch, q: Queryable = this.sql): Promise<CustomOAuthConfigRow | null> {
     const { sets, values } = setClause(patch, CUSTOM_COLUMNS);
-    const [row] = await this.sql.query<CustomOAuthConfigRow>(
+    const [row] = await q.query<CustomOAuthConfigRow>(
       `custom-oauth-configs-update:${sets.join(',')}`,
       `UPDATE identity.custom_oauth_configs SET ${[...sets, 'updated_at = now()'].join(', ')} WHERE key = $1 RETURNING ${CUSTOM}`,
       [key, ...values],
@@ -156,12 +159,10 @@ export class OAuthConfigsRepository {
     return row ?? null;
   }
 
-  async removeCustom(key: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      'custom-oauth-configs-delete',
-      'DELETE FROM identity.custom_oauth_configs WHERE key = $1 RETURNING key',
-      [key],
-    );
+  async removeCustom(key: string, q: Queryable = this.sql): Promise<boolean> {
+    const rows = await q.query('custom-oauth-configs-delete', 'DELETE FROM identity.custom_oauth_configs WHERE key = $1 RETURNING key', [
+      key,
+    ]);
     return rows.length > 0;
   }
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { OAuthProvider } from '@app/contracts';
+import type { CreateCustomOAuthConfigRequest, CreateOAuthConfigRequest, OAuthProvider, UpdateOAuthConfigRequest } from '@app/contracts';
+import type { AuditEvent } from '../audit/audit-event.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import type { IdentityConfig } from '../config/identity.config.js';
-import { OAuthConfigsAdmin } from './oauth-configs.admin.js';
+import { OAuthConfigsAdmin, type Who } from './oauth-configs.admin.js';
 import type {
   CustomOAuthConfigPatch,
   CustomOAuthConfigRow,
@@ -13,6 +15,7 @@ import { OAuthProviderConfigs } from './oauth-configs.service.js';
 
 /** The repository's contract over two maps (no I/O). */
 class MemoryRepo {
+  sql = { transaction: <T>(fn: (q: unknown) => Promise<T>) => fn({}) };
   rows = new Map<string, OAuthConfigRow>();
   custom = new Map<string, CustomOAuthConfigRow>();
   list = async () => [...this.rows.values()];
@@ -52,7 +55,22 @@ describe('OAuth provider configurations', () => {
   const setup = (secret = 's'.repeat(32)) => {
     const repo = new MemoryRepo();
     const configs = new OAuthProviderConfigs(repo as unknown as OAuthConfigsRepository, { AUTH_HMAC_SECRET: secret } as IdentityConfig);
-    return { repo, configs, admin: new OAuthConfigsAdmin(repo as unknown as OAuthConfigsRepository, configs) };
+    const events: AuditEvent[] = [];
+    const audit = { record: async (_q: unknown, e: AuditEvent) => void events.push(e) } as unknown as AuditLog;
+    const real = new OAuthConfigsAdmin(repo as unknown as OAuthConfigsRepository, configs, audit);
+    const who: Who = { actor: { type: 'api_key', id: 'k1' }, meta: null };
+    // The admin API with the caller bound, so the cases read like requests.
+    const admin = {
+      list: () => real.list(),
+      get: (p: string) => real.get(p),
+      create: (i: CreateOAuthConfigRequest) => real.create(i, who),
+      update: (p: string, i: UpdateOAuthConfigRequest) => real.update(p, i, who),
+      remove: (p: string) => real.remove(p, who),
+      getCustom: (k: string) => real.getCustom(k),
+      createCustom: (i: CreateCustomOAuthConfigRequest) => real.createCustom(i, who),
+      removeCustom: (k: string) => real.removeCustom(k, who),
+    };
+    return { repo, configs, admin, events };
   };
 
   it('stores the client secret sealed, hands it opened to the flows, and never in an admin answer', async () => {
@@ -65,6 +83,20 @@ describe('OAuth provider configurations', () => {
     expect(JSON.stringify(await admin.get('google'))).not.toContain('top-secret');
     expect(await configs.get('google')).toMatchObject({ clientId: 'cid', clientSecret: 'top-secret', nativeClientIds: ['ios'] });
     expect(await configs.configured()).toEqual({ oAuthProviders: ['google'], customOAuthProviders: [] });
+  });
+
+  it('records each change with field names only, never a value', async () => {
+    const { admin, events } = setup();
+    await admin.create({ provider: 'google', clientId: 'cid', clientSecret: 'top-secret' });
+    await admin.update('google', { clientSecret: 'next-secret' });
+    await admin.remove('google');
+    expect(events.map((e) => [e.type, e.targetId, e.details])).toEqual([
+      ['oauth_config.updated', 'google', { action: 'created', kind: 'provider', fields: ['provider', 'clientId', 'clientSecret'] }],
+      ['oauth_config.updated', 'google', { action: 'updated', kind: 'provider', fields: ['clientSecret'] }],
+      ['oauth_config.updated', 'google', { action: 'deleted', kind: 'provider' }],
+    ]);
+    expect(JSON.stringify(events)).not.toMatch(/secret"/);
+    expect(events[0].actor).toEqual({ type: 'api_key', id: 'k1' });
   });
 
   it('a sealed secret copied onto another provider does not open there', async () => {
