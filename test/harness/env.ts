@@ -88,6 +88,17 @@ export const OAUTH_TEST_CLIENTS = {
   google: { clientId: 'e2e-google-client', clientSecret: 'e2e-google-secret' },
   github: { clientId: 'e2e-github-client', clientSecret: 'e2e-github-secret' },
 } as const;
+
+/**
+ * More clients of the local OpenID provider: native apps that get ID tokens for POST
+ * /api/auth/id-token (public clients, loopback redirect), and identity as a custom OIDC provider's
+ * client (its callback through the base URL).
+ */
+export const OIDC_NATIVE_REDIRECT = 'http://127.0.0.1/native-app/callback';
+export const OIDC_NATIVE_APPS = { ios: 'e2e-ios-app', android: 'e2e-android-app', stranger: 'e2e-stranger-app' } as const;
+export const OIDC_CUSTOM_CLIENT = { key: 'e2e-oidc', clientId: 'e2e-custom-client', clientSecret: 'e2e-custom-secret' } as const;
+/** The local provider's signing keys (private: tests forge tokens with them), written by the harness. */
+export const OIDC_JWKS_FILE = join(DATA, 'oidc-jwks.json');
 const OAUTH_ENDPOINTS = {
   google: {
     issuer: OIDC_PROVIDER_URL,
@@ -96,6 +107,8 @@ const OAUTH_ENDPOINTS = {
     userinfoEndpoint: `${OIDC_PROVIDER_URL}/me`,
     jwksUri: `${OIDC_PROVIDER_URL}/jwks`,
   },
+  // Native Sign in with Apple (POST /api/auth/id-token): the same local provider issues the tokens.
+  apple: { issuer: OIDC_PROVIDER_URL, jwksUri: `${OIDC_PROVIDER_URL}/jwks` },
   github: {
     issuer: OAUTH_SERVER_URL,
     authorizationEndpoint: `${OAUTH_SERVER_URL}/login/oauth/authorize`,
@@ -148,5 +161,7 @@ export function stackEnv(): Record<string, string> {
     JWKS_REFRESH_SECONDS: '2',
     OAUTH_CLIENTS: JSON.stringify(OAUTH_TEST_CLIENTS),
     OAUTH_PROVIDER_ENDPOINTS: JSON.stringify(OAUTH_ENDPOINTS),
+    // the local OpenID provider serves its discovery document over http on 127.0.0.1
+    OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK: 'true',
   };
 }

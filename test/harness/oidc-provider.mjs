@@ -12,11 +12,14 @@ import { Provider } from 'oidc-provider';
 const port = Number(process.env.OIDC_PORT ?? 14071);
 const issuer = `http://127.0.0.1:${port}`;
 const clients = JSON.parse(process.env.OIDC_CLIENTS ?? '[]');
+// The signing keys (private JWKs) from the harness, so tests can also forge tokens with them.
+const jwks = process.env.OIDC_JWKS ? JSON.parse(process.env.OIDC_JWKS) : undefined;
 
 /** @type {Map<string, {sub: string, email?: string, email_verified?: boolean, name?: string}>} */
 const accounts = new Map();
 
 const provider = new Provider(issuer, {
+  ...(jwks ? { jwks } : {}),
   clients: clients.map((c) => ({
     grant_types: ['authorization_code'],
     response_types: ['code'],

@@ -1,7 +1,22 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_URL, DATA, DB_ROLES, MANAGEMENT_URL, OAUTH_TEST_CLIENTS, PORTS, ROOT, SINK_URL, stackEnv } from './env.ts';
+import {
+  BASE_URL,
+  DATA,
+  DB_ROLES,
+  MANAGEMENT_URL,
+  OAUTH_TEST_CLIENTS,
+  OIDC_CUSTOM_CLIENT,
+  OIDC_JWKS_FILE,
+  OIDC_NATIVE_APPS,
+  OIDC_NATIVE_REDIRECT,
+  PORTS,
+  ROOT,
+  SINK_URL,
+  stackEnv,
+} from './env.ts';
 
 /**
  * The processes of the e2e stack, started the way they are deployed: each app its own process,
@@ -19,6 +34,35 @@ const oauthClient = (provider: keyof typeof OAUTH_TEST_CLIENTS) => [
   },
 ];
 
+/** The local OpenID provider's clients: identity as Google and as a custom provider, and native apps. */
+const oidcClients = () => [
+  ...oauthClient('google'),
+  {
+    client_id: OIDC_CUSTOM_CLIENT.clientId,
+    client_secret: OIDC_CUSTOM_CLIENT.clientSecret,
+    redirect_uris: [`${BASE_URL}/api/auth/oauth/custom/${OIDC_CUSTOM_CLIENT.key}/callback`],
+  },
+  ...Object.values(OIDC_NATIVE_APPS).map((clientId) => ({
+    client_id: clientId,
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [OIDC_NATIVE_REDIRECT],
+  })),
+];
+
+/**
+ * The local provider's signing key (RS256), made once per data directory: the provider signs with
+ * it, and the ID-token tests sign forged tokens with it (a good signature on bad claims).
+ */
+function oidcSigningKeys(): string {
+  if (!existsSync(OIDC_JWKS_FILE)) {
+    mkdirSync(DATA, { recursive: true });
+    const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+    writeFileSync(OIDC_JWKS_FILE, JSON.stringify({ keys: [{ ...jwk, kid: 'e2e-oidc-rs256', alg: 'RS256', use: 'sig' }] }));
+  }
+  return readFileSync(OIDC_JWKS_FILE, 'utf8');
+}
+
 const STATE = join(DATA, 'stack.json');
 const LOGS = join(DATA, 'logs');
 
@@ -26,6 +70,8 @@ interface Command {
   args: string[];
   ready?: string;
   env?: Record<string, string>;
+  /** Environment made at start (keys written to the data directory on first use). */
+  lazyEnv?: () => Record<string, string>;
   /** Not node: returns the binary and its arguments (nginx, after writing its configuration). */
   prepare?: (env: NodeJS.ProcessEnv) => { bin: string; args: string[] };
 }
@@ -74,7 +120,8 @@ const COMMANDS: Record<ProcName, Command> = {
   oidcProvider: {
     args: ['test/harness/oidc-provider.mjs'],
     ready: `http://127.0.0.1:${PORTS.oidcProvider}/health`,
-    env: { OIDC_PORT: String(PORTS.oidcProvider), OIDC_CLIENTS: JSON.stringify(oauthClient('google')) },
+    env: { OIDC_PORT: String(PORTS.oidcProvider), OIDC_CLIENTS: JSON.stringify(oidcClients()) },
+    lazyEnv: () => ({ OIDC_JWKS: oidcSigningKeys() }),
   },
   oauthServer: {
     args: ['test/harness/oauth-server.mjs'],
@@ -125,7 +172,7 @@ export async function start(name: ProcName, env: Record<string, string> = {}, op
   const cmd = COMMANDS[name];
   mkdirSync(LOGS, { recursive: true });
   const log = openSync(join(LOGS, `${name}.log`), 'a');
-  const childEnv = { ...process.env, ...stackEnv(), ...cmd.env, ...env };
+  const childEnv = { ...process.env, ...stackEnv(), ...cmd.env, ...cmd.lazyEnv?.(), ...env };
   const { bin, args } = cmd.prepare ? cmd.prepare(childEnv) : { bin: process.execPath, args: cmd.args };
   const child = spawn(bin, args, {
     cwd: ROOT,

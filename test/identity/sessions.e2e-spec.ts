@@ -161,7 +161,7 @@ describe('GET /api/auth/public-config', () => {
     const r = await call('GET', '/api/auth/public-config');
     expect(r.status).toBe(200);
     expect(r.body).toEqual({
-      oAuthProviders: [],
+      oAuthProviders: ['google', 'github'], // the stack's OAUTH_CLIENTS
       customOAuthProviders: [],
       requireEmailVerification: false,
       passwordMinLength: 8,

@@ -11,7 +11,8 @@ import {
   Matches,
   MaxLength,
   MinLength,
-  NotEquals,
+  IsNotIn,
+  ValidateIf,
 } from 'class-validator';
 
 /** InsForge's provider enum: everything `oAuthProviders` may list and `/oauth/:provider` may name. */
@@ -34,6 +35,8 @@ export const isOAuthProvider = (v: unknown): v is OAuthProvider =>
 
 /** A custom OIDC provider's key, as InsForge: it names the provider in URLs and `user.providers`. */
 export const CUSTOM_OAUTH_KEY = /^[a-z0-9_-]{1,64}$/;
+/** Keys a custom provider may not take: they would pass for a built-in identity or shadow a route. */
+export const RESERVED_CUSTOM_KEYS: readonly string[] = Object.freeze([...OAUTH_PROVIDERS, 'email', 'configs']);
 
 const trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 /** Trimmed, blank entries dropped and duplicates removed (as InsForge normalises nativeClientIds). */
@@ -170,10 +173,15 @@ class CustomOAuthConfigFields {
 }
 
 export class CreateCustomOAuthConfigRequest extends CustomOAuthConfigFields {
-  @ApiProperty({ pattern: CUSTOM_OAUTH_KEY.source, description: 'Lowercase letters, digits, `-` and `_`; `configs` is reserved' })
+  @ApiProperty({
+    pattern: CUSTOM_OAUTH_KEY.source,
+    description:
+      'Lowercase letters, digits, `-` and `_`. Not a built-in provider name, `email` or `configs` (ours: the key names the ' +
+      "provider in users' `providers`, so it must not pass for another)",
+  })
   @IsString({ message: 'Expected string' })
   @Matches(CUSTOM_OAUTH_KEY, { message: 'Key must contain only lowercase letters, numbers, hyphens, and underscores' })
-  @NotEquals('configs', { message: 'Key "configs" is reserved' })
+  @IsNotIn(RESERVED_CUSTOM_KEYS, { message: 'Key is reserved (a built-in provider, email or configs)' })
   key: string;
 }
 
@@ -239,4 +247,44 @@ export class CustomOAuthConfigListDto {
 export class OAuthConfigDeletedDto {
   @ApiProperty() success: boolean;
   @ApiProperty() message: string;
+}
+
+/** The providers whose native SDKs' ID tokens `POST /api/auth/id-token` accepts. */
+export const ID_TOKEN_PROVIDERS = Object.freeze(['google', 'apple'] as const);
+export type IdTokenProvider = (typeof ID_TOKEN_PROVIDERS)[number];
+
+/** The only keys an Apple request may carry (InsForge's schema is strict: no caller-chosen `audience`). */
+export const APPLE_ID_TOKEN_KEYS: readonly string[] = Object.freeze(['provider', 'token', 'nonce', 'name']);
+
+/** `POST /api/auth/id-token`: `{provider:"google", token}` or `{provider:"apple", token, nonce, name?}`. */
+export class IdTokenSignInRequest {
+  @ApiProperty({ enum: ID_TOKEN_PROVIDERS })
+  @IsIn(ID_TOKEN_PROVIDERS, { message: "Invalid discriminator value. Expected 'google' | 'apple'" })
+  provider: IdTokenProvider;
+
+  @ApiProperty({ minLength: 1, maxLength: 16384, description: "The ID token from the provider's native SDK" })
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Token is required' })
+  @MaxLength(16384, { message: 'Token is too long' })
+  token: string;
+
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 255,
+    description: 'Apple only, required: the raw nonce whose lowercase SHA-256 hex digest the native authorization request carried',
+  })
+  @ValidateIf((o: IdTokenSignInRequest) => o.provider === 'apple')
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Nonce is required' })
+  @MaxLength(255, { message: 'Nonce is too long' })
+  @Matches(/\S/, { message: 'Nonce is required' })
+  nonce?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: "Apple only: the user's name (Apple sends it to the app, never in the token)" })
+  @ValidateIf((o: IdTokenSignInRequest) => o.provider === 'apple' && o.name !== undefined)
+  @trim()
+  @IsString({ message: 'Expected string' })
+  @MinLength(1, { message: 'Name must not be empty' })
+  @MaxLength(100, { message: 'Name must be at most 100 characters' })
+  name?: string;
 }

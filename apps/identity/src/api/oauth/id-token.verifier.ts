@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
 
@@ -29,6 +30,7 @@ export const remoteKeys = (jwksUri: string): JWTVerifyGetKey =>
   createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
 
 /** Verifies native ID tokens (signature, issuer, audience, expiry, nonce) with jose. */
+@Injectable()
 export class IdTokenVerifier {
   private readonly keys = new Map<string, JWTVerifyGetKey>();
 

@@ -113,6 +113,8 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @IsOptional() @IsString() @Validate(JsonSetting, [parseEndpointOverrides]) OAUTH_PROVIDER_ENDPOINTS?: string;
   /** OAuth client credentials per provider; JSON `{"google": {"clientId", "clientSecret"}}` */
   @IsOptional() @IsString() @Validate(JsonSetting, [parseOAuthClients]) OAUTH_CLIENTS?: string;
+  /** custom OIDC providers' discovery over plain http to 127.0.0.1/[::1]/localhost (local providers, tests); https otherwise */
+  @ToBool() @IsBoolean() OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK = false;
 
   @IsString() @IsNotEmpty() GORB_INSTANCE_DOMAIN = 'localhost';
   @Type(() => Number) @IsInt() @Min(60) @Max(30 * 86400) GORB_ACCESS_TTL_SECONDS = 86400;

@@ -21,6 +21,8 @@ import {
   type OAuthConfigRow,
   OAuthConfigsRepository,
 } from './oauth-configs.repository.js';
+import { IdentityConfig } from '../config/identity.config.js';
+import { discoveryUrlProblem } from './custom-oidc.client.js';
 import { OAuthProviderConfigs, secretContext } from './oauth-configs.service.js';
 
 /** Scopes a new configuration gets when the admin names none (InsForge's defaults). */
@@ -109,7 +111,14 @@ export class OAuthConfigsAdmin {
     private readonly repo: OAuthConfigsRepository,
     private readonly configs: OAuthProviderConfigs,
     private readonly audit: AuditLog,
+    private readonly config: IdentityConfig,
   ) {}
+
+  /** Refused at configuration time, not at the first sign-in (see discoveryUrlProblem). */
+  private checkDiscovery(url: string | undefined): void {
+    const problem = url === undefined ? null : discoveryUrlProblem(url, this.config.OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK);
+    if (problem) throw new ApiError(400, ERROR_CODES.INVALID_INPUT, `discoveryEndpoint: ${problem}`);
+  }
 
   /** Runs a change and records it in one transaction: no change without its audit event. */
   private change<T>(who: Who, details: AuditDetails, targetId: string, fn: (q: Queryable) => Promise<T>): Promise<T> {
@@ -211,6 +220,7 @@ export class OAuthConfigsAdmin {
   }
 
   async createCustom(input: CreateCustomOAuthConfigRequest, who: Who): Promise<CustomOAuthConfigResponse> {
+    this.checkDiscovery(input.discoveryEndpoint);
     const row = {
       key: input.key,
       name: input.name,
@@ -231,6 +241,7 @@ export class OAuthConfigsAdmin {
 
   async updateCustom(key: string, input: UpdateCustomOAuthConfigRequest, who: Who): Promise<CustomOAuthConfigResponse> {
     checkCustomKey(key);
+    this.checkDiscovery(input.discoveryEndpoint);
     const patch: CustomOAuthConfigPatch = {
       name: input.name,
       discoveryEndpoint: input.discoveryEndpoint,

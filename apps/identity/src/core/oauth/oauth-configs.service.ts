@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CUSTOM_OAUTH_KEY, isOAuthProvider, type OAuthProvider } from '@app/contracts';
+import { CUSTOM_OAUTH_KEY, isOAuthProvider, OAUTH_PROVIDERS, type OAuthProvider } from '@app/contracts';
 import { IdentityConfig } from '../config/identity.config.js';
 import { openString, SEAL_PURPOSES, type SealedSecret, sealString } from '../common/secret-box.js';
 import { OAuthConfigsRepository } from './oauth-configs.repository.js';
+import { parseOAuthClients } from './providers/provider-configs.js';
 
 /** A built-in provider's settings as the sign-in flows use them, secret opened. */
 export interface OAuthProviderConfig {
@@ -39,10 +40,15 @@ export const secretContext = (kind: 'provider' | 'custom', name: string) => `oau
 export class OAuthProviderConfigs {
   private readonly logger = new Logger('OAuthProviderConfigs');
 
+  /** Providers the operator configured in OAUTH_CLIENTS (validated at boot). */
+  private readonly fromEnv: OAuthProvider[];
+
   constructor(
     private readonly repo: OAuthConfigsRepository,
     private readonly config: IdentityConfig,
-  ) {}
+  ) {
+    this.fromEnv = Object.keys(parseOAuthClients(config.OAUTH_CLIENTS).clients).filter(isOAuthProvider);
+  }
 
   /** The provider's settings, or null when it is not one of the eleven or not configured. */
   async get(provider: string): Promise<OAuthProviderConfig | null> {
@@ -74,10 +80,14 @@ export class OAuthProviderConfigs {
     };
   }
 
-  /** For public-config: which providers have a configuration. */
+  /**
+   * For public-config: which providers have a configuration, in the database (admin API) or in
+   * the operator's OAUTH_CLIENTS (the flows use either).
+   */
   async configured(): Promise<{ oAuthProviders: OAuthProvider[]; customOAuthProviders: string[] }> {
     const { providers, customKeys } = await this.repo.names();
-    return { oAuthProviders: providers, customOAuthProviders: customKeys };
+    const all = new Set<OAuthProvider>([...providers, ...this.fromEnv]);
+    return { oAuthProviders: OAUTH_PROVIDERS.filter((p) => all.has(p)), customOAuthProviders: customKeys };
   }
 
   /** Seals a client secret for its row (used by the admin side). */

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { CustomOidcClient } from './custom-oidc.client.js';
 import { ExchangeCodes } from './exchange-codes.js';
 import { OAuthConfigsAdmin } from './oauth-configs.admin.js';
 import { OAuthConfigsRepository } from './oauth-configs.repository.js';
@@ -16,13 +18,14 @@ import { ProviderConfigSource } from './providers/provider-configs.js';
  * kernel's (core/sign-in/oauth-accounts.service.ts).
  */
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, AuditModule],
   providers: [
     OAuthConfigsRepository,
     OAuthProviderConfigs,
     OAuthConfigsAdmin,
     { provide: ProviderConfigSource, useClass: ProviderSettings },
     ProviderClient,
+    CustomOidcClient,
     OAuthStates,
     ExchangeCodes,
     OAuthIdentitiesRepository,
@@ -32,6 +35,7 @@ import { ProviderConfigSource } from './providers/provider-configs.js';
     OAuthConfigsAdmin,
     ProviderConfigSource,
     ProviderClient,
+    CustomOidcClient,
     OAuthStates,
     ExchangeCodes,
     OAuthIdentitiesRepository,

@@ -31,4 +31,6 @@ export const RATE_LIMIT_RULES: Record<string, LimitRule> = {
   // OAuth: starting a sign-in and coming back from the provider (one budget), and exchanging codes.
   'oauth:ip': { points: 60, duration: 5 * 60 },
   'oauth-exchange:ip': { points: 30, duration: 5 * 60 },
+  // InsForge's idTokenSignInRateLimiter: 30 per 15 minutes per address.
+  'id-token:ip': { points: 30, duration: 15 * 60 },
 };

@@ -1,0 +1,62 @@
+import { Controller, Get, Header, Param, Query, Redirect } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '@app/auth';
+import { OAuthAuthUrlResponseDto } from '@app/contracts';
+import { ReqMeta, type RequestMeta } from '@app/core';
+import { ApiInsforgeErrors } from '../../openapi/openapi.decorators.js';
+import { CustomOAuthFlows } from './custom-oauth.flows.js';
+
+const KEY_PARAM = { name: 'key', description: 'A configured custom OIDC provider (`^[a-z0-9_-]{1,64}$`)' };
+
+@ApiTags('oauth')
+@Controller('api/auth/oauth/custom')
+export class CustomOAuthController {
+  constructor(private readonly flows: CustomOAuthFlows) {}
+
+  @ApiOperation({
+    summary: 'Start a sign-in with a custom OIDC provider (PKCE)',
+    description:
+      'As `GET /api/auth/oauth/{provider}`: JSON `{authUrl}`; `redirect_uri` must be allowed; extra parameters pass through ' +
+      'but never replace ours. The provider is found by the discovery URL an admin configured.',
+  })
+  @ApiParam(KEY_PARAM)
+  @ApiQuery({ name: 'redirect_uri', required: true, schema: { type: 'string', format: 'uri' }, description: 'Where the app receives `insforge_code`' })
+  @ApiQuery({
+    name: 'code_challenge',
+    required: true,
+    schema: { type: 'string', minLength: 43, maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' },
+    description: "Base64URL(SHA-256(code_verifier)): the app's PKCE challenge",
+  })
+  @ApiOkResponse({ type: OAuthAuthUrlResponseDto, description: 'The authorization URL' })
+  @ApiInsforgeErrors({
+    400: 'An invalid key, invalid parameters, or a redirect URI that is not allowed',
+    404: 'No custom provider has this key (AUTH_OAUTH_CONFIG_NOT_FOUND)',
+    429: 'Too many sign-in attempts from this address',
+    500: "The provider's discovery document could not be used (AUTH_OAUTH_CONFIG_ERROR)",
+  })
+  @Public()
+  @Get(':key')
+  authorize(@Param('key') key: string, @Query() query: Record<string, unknown>, @ReqMeta() meta: RequestMeta) {
+    return this.flows.authorize(key, query, meta);
+  }
+
+  @ApiOperation({
+    summary: "A custom OIDC provider's callback",
+    description: 'A bad or replayed `state` (or one made for another provider) is a JSON 400; everything else redirects to the app.',
+  })
+  @ApiParam(KEY_PARAM)
+  @ApiQuery({ name: 'state', required: true, type: String, description: 'The signed state from the authorize request' })
+  @ApiQuery({ name: 'code', required: false, type: String, description: "The provider's authorization code" })
+  @ApiResponse({
+    status: 302,
+    description: 'Back to the app: `redirect_uri?insforge_code=<64 hex>`, or `redirect_uri?error=<message>`',
+  })
+  @ApiInsforgeErrors({ 400: 'An invalid key, or a missing, invalid, expired, replayed or swapped state', 429: 'Too many attempts' })
+  @Public()
+  @Get(':key/callback')
+  @Header('Cache-Control', 'no-store')
+  @Redirect()
+  async callback(@Param('key') key: string, @Query() query: Record<string, unknown>, @ReqMeta() meta: RequestMeta) {
+    return { url: await this.flows.callback(key, query, meta), statusCode: 302 };
+  }
+}
