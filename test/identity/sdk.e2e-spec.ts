@@ -79,7 +79,12 @@ describe('@insforge/sdk against the platform', () => {
     const r = await sdk().auth.getPublicAuthConfig();
     expect(r.error).toBeNull();
     expect(r.data).toEqual(
-      expect.objectContaining({ passwordMinLength: 8, requireEmailVerification: false, verifyEmailMethod: 'code', oAuthProviders: ['google', 'github'] }),
+      expect.objectContaining({
+        passwordMinLength: 8,
+        requireEmailVerification: false,
+        verifyEmailMethod: 'code',
+        oAuthProviders: ['google', 'github'],
+      }),
     );
   });
 

@@ -2,9 +2,19 @@ import { createClient } from '@insforge/sdk';
 import { apiKeyHeaders } from '../admin/helpers.js';
 import { sql } from '../harness/db.js';
 import { ANON_KEY, BASE_URL, OIDC_CUSTOM_CLIENT, OIDC_PROVIDER_URL } from '../harness/env.js';
-import { call, randomIp } from '../harness/http.js';
+import { call, randomIp, type Reply } from '../harness/http.js';
 import { current, insforgeError } from '../identity/helpers.js';
-import { APP_REDIRECT, appLanding, atProvider, authorize, callback, exchange, googleAccount, pkce, startProviders } from './oauth-helpers.js';
+import {
+  APP_REDIRECT,
+  appLanding,
+  atProvider,
+  authorize,
+  callback,
+  exchange,
+  googleAccount,
+  pkce,
+  startProviders,
+} from './oauth-helpers.js';
 
 jest.mock(
   '@insforge/shared-schemas',
@@ -21,7 +31,7 @@ const KEY = OIDC_CUSTOM_CLIENT.key;
 const DISCOVERY = `${OIDC_PROVIDER_URL}/.well-known/openid-configuration`;
 
 const configure = (body: Record<string, unknown>) => call('POST', '/api/auth/oauth/custom/configs', { body, headers: apiKeyHeaders() });
-const custom = (key: string, query: Record<string, string>) => authorize(`custom/${key}`, query);
+const custom = (key: string, query: Record<string, string>) => authorize(`custom/${key}`, query) as Promise<Reply>;
 const codeOf = (landing: URL) => {
   const code = landing.searchParams.get('insforge_code');
   if (!code) throw new Error(`no insforge_code: ${landing.href}`);
@@ -31,7 +41,13 @@ const codeOf = (landing: URL) => {
 beforeAll(async () => {
   await startProviders();
   await sql('DELETE FROM identity.custom_oauth_configs');
-  const r = await configure({ key: KEY, name: 'E2E OIDC', discoveryEndpoint: DISCOVERY, clientId: OIDC_CUSTOM_CLIENT.clientId, clientSecret: OIDC_CUSTOM_CLIENT.clientSecret });
+  const r = await configure({
+    key: KEY,
+    name: 'E2E OIDC',
+    discoveryEndpoint: DISCOVERY,
+    clientId: OIDC_CUSTOM_CLIENT.clientId,
+    clientSecret: OIDC_CUSTOM_CLIENT.clientSecret,
+  });
   if (r.status !== 200) throw new Error(`configure: ${r.status} ${r.text}`);
 });
 afterAll(() => sql('DELETE FROM identity.custom_oauth_configs'));
@@ -40,7 +56,12 @@ describe('custom OIDC providers', () => {
   it('the code flow with PKCE: authUrl from discovery, provider, callback, exchange; the user lists the key as provider', async () => {
     const account = await googleAccount({ name: 'Custom Ada' });
     const app = pkce();
-    const begun = await custom(KEY, { redirect_uri: APP_REDIRECT, code_challenge: app.challenge, login_hint: account.sub, prompt: 'login' });
+    const begun = await custom(KEY, {
+      redirect_uri: APP_REDIRECT,
+      code_challenge: app.challenge,
+      login_hint: account.sub,
+      prompt: 'login',
+    });
     expect(begun.status).toBe(200);
     const authUrl = new URL(begun.body.authUrl);
     expect(authUrl.origin + authUrl.pathname).toBe(`${OIDC_PROVIDER_URL}/auth`);
@@ -65,14 +86,17 @@ describe('custom OIDC providers', () => {
     expect((await current(r.body.accessToken)).body.user.id).toBe(r.body.user.id);
   });
 
-  it("the SDK: signInWithOAuth(key, {skipBrowserRedirect}) goes to /oauth/custom/:key, then exchangeOAuthCode", async () => {
+  it('the SDK: signInWithOAuth(key, {skipBrowserRedirect}) goes to /oauth/custom/:key, then exchangeOAuthCode', async () => {
     const account = await googleAccount();
     const client = createClient({ baseUrl: BASE_URL, anonKey: ANON_KEY, isServerMode: true, headers: { 'x-forwarded-for': randomIp() } });
-    const started = await client.auth.signInWithOAuth(KEY as never, {
-      redirectTo: APP_REDIRECT,
-      skipBrowserRedirect: true,
-      additionalParams: { login_hint: account.sub },
-    } as never);
+    const started = await client.auth.signInWithOAuth(
+      KEY as never,
+      {
+        redirectTo: APP_REDIRECT,
+        skipBrowserRedirect: true,
+        additionalParams: { login_hint: account.sub },
+      } as never,
+    );
     expect(started.error).toBeNull();
     const { url, codeVerifier } = started.data as { url: string; codeVerifier: string };
     const landing = appLanding(await callback(await atProvider(url)));
@@ -91,7 +115,9 @@ describe('custom OIDC providers', () => {
     expect((await call('GET', `/api/auth/oauth/google/callback${back.search}`)).body).toEqual(invalidState);
     const g = await authorize('google', { redirect_uri: APP_REDIRECT, code_challenge: app.challenge });
     const googleState = new URL(g.body.authUrl).searchParams.get('state')!;
-    expect((await call('GET', `/api/auth/oauth/custom/${KEY}/callback?code=x&state=${encodeURIComponent(googleState)}`)).body).toEqual(invalidState);
+    expect((await call('GET', `/api/auth/oauth/custom/${KEY}/callback?code=x&state=${encodeURIComponent(googleState)}`)).body).toEqual(
+      invalidState,
+    );
     // to another custom key's callback
     expect((await call('GET', `/api/auth/oauth/custom/other-key/callback${back.search}`)).body).toEqual(invalidState);
 
@@ -134,20 +160,32 @@ describe('custom OIDC providers', () => {
       expect(bad.searchParams.get('error')).toEqual(expect.any(String));
       expect(bad.searchParams.has('insforge_code')).toBe(false);
     } finally {
-      await call('PUT', `/api/auth/oauth/custom/${KEY}/config`, { body: { clientSecret: OIDC_CUSTOM_CLIENT.clientSecret }, headers: apiKeyHeaders() });
+      await call('PUT', `/api/auth/oauth/custom/${KEY}/config`, {
+        body: { clientSecret: OIDC_CUSTOM_CLIENT.clientSecret },
+        headers: apiKeyHeaders(),
+      });
     }
   });
 
   it('discovery: only https (http only to loopback, by operator choice) is accepted, and a dead issuer is a 500 in InsForge shape', async () => {
     const base = { name: 'N', clientId: 'c', clientSecret: 's' };
-    for (const discoveryEndpoint of ['http://169.254.169.254/latest/meta-data', 'http://internal.example/.well-known/openid-configuration', 'https://user:pw@id.example/x', 'ftp://id.example/x']) {
+    for (const discoveryEndpoint of [
+      'http://169.254.169.254/latest/meta-data',
+      'http://internal.example/.well-known/openid-configuration',
+      'https://user:pw@id.example/x',
+      'ftp://id.example/x',
+    ]) {
       const r = await configure({ ...base, key: 'ssrf', discoveryEndpoint });
       expect([discoveryEndpoint, r.status, r.body.error]).toEqual([discoveryEndpoint, 400, 'INVALID_INPUT']);
     }
     expect((await configure({ ...base, key: 'google', discoveryEndpoint: DISCOVERY })).status).toBe(400);
-    expect((await configure({ ...base, key: 'dead', discoveryEndpoint: 'http://127.0.0.1:9/.well-known/openid-configuration' })).status).toBe(200);
+    expect(
+      (await configure({ ...base, key: 'dead', discoveryEndpoint: 'http://127.0.0.1:9/.well-known/openid-configuration' })).status,
+    ).toBe(200);
     const r = await custom('dead', { redirect_uri: APP_REDIRECT, code_challenge: pkce().challenge });
-    expect(r.body).toEqual(insforgeError(500, 'AUTH_OAUTH_CONFIG_ERROR', 'dead OAuth is not properly configured. Please check your oauth configurations.'));
+    expect(r.body).toEqual(
+      insforgeError(500, 'AUTH_OAUTH_CONFIG_ERROR', 'dead OAuth is not properly configured. Please check your oauth configurations.'),
+    );
     await call('DELETE', '/api/auth/oauth/custom/dead/config', { headers: apiKeyHeaders() });
   });
 });

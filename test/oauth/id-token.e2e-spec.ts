@@ -62,7 +62,13 @@ async function mintIdToken(app: string, account: GoogleAccount, nonce?: string):
   const res = await fetch(`${OIDC_PROVIDER_URL}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: OIDC_NATIVE_REDIRECT, client_id: app, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: OIDC_NATIVE_REDIRECT,
+      client_id: app,
+      code_verifier: verifier,
+    }),
   });
   const tokens = (await res.json()) as { id_token?: string };
   if (!tokens.id_token) throw new Error(`no id_token: ${JSON.stringify(tokens)}`);
@@ -72,7 +78,16 @@ async function mintIdToken(app: string, account: GoogleAccount, nonce?: string):
 /** Signs claims with the provider's own key (so only the claims can be wrong), or with another. */
 async function forge(claims: Record<string, unknown>, opts: { key?: 'provider' | 'foreign'; kid?: string } = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const full = { iss: OIDC_PROVIDER_URL, aud: OIDC_NATIVE_APPS.android, sub: `forged-${randomBytes(4).toString('hex')}`, iat: now, exp: now + 600, email: randomEmail('forged'), email_verified: true, ...claims };
+  const full = {
+    iss: OIDC_PROVIDER_URL,
+    aud: OIDC_NATIVE_APPS.android,
+    sub: `forged-${randomBytes(4).toString('hex')}`,
+    iat: now,
+    exp: now + 600,
+    email: randomEmail('forged'),
+    email_verified: true,
+    ...claims,
+  };
   if (opts.key === 'foreign') {
     const { privateKey } = await generateKeyPair('RS256');
     return new SignJWT(full).setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'not-in-jwks' }).sign(privateKey);
@@ -102,7 +117,11 @@ describe('POST /api/auth/id-token: Google', () => {
     const token = await mintIdToken(OIDC_NATIVE_APPS.android, account);
     const r = await sdk().auth.signInWithIdToken({ provider: 'google', token });
     expect(r.error).toBeNull();
-    const data = r.data as { accessToken: string; refreshToken?: string; user: { id: string; email: string; emailVerified: boolean; providers: string[] } };
+    const data = r.data as {
+      accessToken: string;
+      refreshToken?: string;
+      user: { id: string; email: string; emailVerified: boolean; providers: string[] };
+    };
     expect(data.user).toMatchObject({ email: account.email, emailVerified: true, providers: ['google'] });
     expect(data.refreshToken).toMatch(HEX64);
     expect((await current(data.accessToken)).body.user.id).toBe(data.user.id);
@@ -130,11 +149,26 @@ describe('POST /api/auth/id-token: Google', () => {
       ['wrong issuer', await forge({ iss: 'https://accounts.google.com' })],
       ['expired', await forge({ iat: now - 7200, exp: now - 3600 })],
       ['no subject', await forge({ sub: undefined })],
-      ['alg none', new UnsecuredJWT({ sub: 'x', aud: OIDC_NATIVE_APPS.android, email: 'a@b.co' }).setIssuer(OIDC_PROVIDER_URL).setIssuedAt().setExpirationTime('5m').encode()],
+      [
+        'alg none',
+        new UnsecuredJWT({ sub: 'x', aud: OIDC_NATIVE_APPS.android, email: 'a@b.co' })
+          .setIssuer(OIDC_PROVIDER_URL)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .encode(),
+      ],
       ['a key not in the JWKS', await forge({}, { key: 'foreign' })],
       ["a foreign key under the provider's kid", await forge({}, { key: 'foreign', kid: 'e2e-oidc-rs256' })],
       ['junk', 'a.b.c'],
-      ['HS256 with the public key as secret', await new SignJWT({ sub: 'x', aud: OIDC_NATIVE_APPS.android }).setProtectedHeader({ alg: 'HS256' }).setIssuer(OIDC_PROVIDER_URL).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(JSON.stringify(await exportJWK((await generateKeyPair('RS256')).publicKey))))],
+      [
+        'HS256 with the public key as secret',
+        await new SignJWT({ sub: 'x', aud: OIDC_NATIVE_APPS.android })
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer(OIDC_PROVIDER_URL)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(new TextEncoder().encode(JSON.stringify(await exportJWK((await generateKeyPair('RS256')).publicKey)))),
+      ],
     ];
     for (const [what, token] of cases) {
       const r = await idToken({ provider: 'google', token }, { client: 'mobile' });
@@ -169,7 +203,10 @@ describe('POST /api/auth/id-token: Google', () => {
 
     // An address the provider did not verify never reaches an existing account.
     const other = await signUp({ email: randomEmail('idtoken-unverified') });
-    const unverified = await idToken({ provider: 'google', token: await forge({ email: other.email, email_verified: false }) }, { client: 'mobile' });
+    const unverified = await idToken(
+      { provider: 'google', token: await forge({ email: other.email, email_verified: false }) },
+      { client: 'mobile' },
+    );
     expect(unverified.status).toBe(409);
     expect((await current(other.accessToken)).status).toBe(200);
   });
@@ -186,7 +223,7 @@ describe('POST /api/auth/id-token: Google', () => {
 });
 
 describe('POST /api/auth/id-token: Apple', () => {
-  it("a token with SHA-256(raw nonce), minted for the iOS app: signed in once; the replay, another nonce, the hash itself are refused", async () => {
+  it('a token with SHA-256(raw nonce), minted for the iOS app: signed in once; the replay, another nonce, the hash itself are refused', async () => {
     const raw = randomBytes(16).toString('hex');
     const account = await googleAccount({ name: undefined });
     const token = await mintIdToken(OIDC_NATIVE_APPS.ios, account, sha256hex(raw));
@@ -203,9 +240,21 @@ describe('POST /api/auth/id-token: Apple', () => {
   it('refuses tokens without a nonce, for the Android app, forged; and a caller-chosen audience', async () => {
     const raw = 'n-' + randomBytes(8).toString('hex');
     const account = await googleAccount();
-    expect((await idToken({ provider: 'apple', token: await mintIdToken(OIDC_NATIVE_APPS.ios, account) , nonce: raw })).body).toEqual(APPLE_FAILED);
-    expect((await idToken({ provider: 'apple', token: await mintIdToken(OIDC_NATIVE_APPS.android, account, sha256hex(raw)), nonce: raw })).body).toEqual(APPLE_FAILED);
-    expect((await idToken({ provider: 'apple', token: await forge({ aud: OIDC_NATIVE_APPS.ios, nonce: sha256hex(raw) }, { key: 'foreign' }), nonce: raw })).body).toEqual(APPLE_FAILED);
+    expect((await idToken({ provider: 'apple', token: await mintIdToken(OIDC_NATIVE_APPS.ios, account), nonce: raw })).body).toEqual(
+      APPLE_FAILED,
+    );
+    expect(
+      (await idToken({ provider: 'apple', token: await mintIdToken(OIDC_NATIVE_APPS.android, account, sha256hex(raw)), nonce: raw })).body,
+    ).toEqual(APPLE_FAILED);
+    expect(
+      (
+        await idToken({
+          provider: 'apple',
+          token: await forge({ aud: OIDC_NATIVE_APPS.ios, nonce: sha256hex(raw) }, { key: 'foreign' }),
+          nonce: raw,
+        })
+      ).body,
+    ).toEqual(APPLE_FAILED);
 
     const extra = await idToken({ provider: 'apple', token: 'x', nonce: raw, audience: 'attacker-app' });
     expect(extra.body).toEqual(insforgeError(400, 'INVALID_INPUT', "Unrecognized key(s) in object: 'audience'"));

@@ -54,6 +54,19 @@ const OPERATIONS: { method: string; path: string; servedBy: App }[] = [
   { method: 'GET', path: '/api/auth/users', servedBy: 'identity' },
   { method: 'DELETE', path: '/api/auth/users', servedBy: 'identity' },
   { method: 'GET', path: '/api/auth/users/{userId}', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/configs', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/oauth/configs', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/{provider}/config', servedBy: 'identity' },
+  { method: 'PUT', path: '/api/auth/oauth/{provider}/config', servedBy: 'identity' },
+  { method: 'DELETE', path: '/api/auth/oauth/{provider}/config', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/custom/configs', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/oauth/custom/configs', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/custom/{key}/config', servedBy: 'identity' },
+  { method: 'PUT', path: '/api/auth/oauth/custom/{key}/config', servedBy: 'identity' },
+  { method: 'DELETE', path: '/api/auth/oauth/custom/{key}/config', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/custom/{key}', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/oauth/custom/{key}/callback', servedBy: 'identity' },
+  { method: 'POST', path: '/api/auth/id-token', servedBy: 'identity' },
   // Served by the profiles app, compared with profiles' own document. Our PATCH extension (a key
   // set to `null` is removed) makes `name` and `avatar_url` nullable in ours: accepting more than
   // the reference is no difference to its clients, so it needs no entry below.
@@ -94,6 +107,15 @@ const DELIBERATE: Record<string, string> = {
   'POST /api/auth/admin/refresh 200.projectAdmin: missing in ours': 'as-built §1.4: the code answers `admin`, not `projectAdmin`',
   // "User is not an admin": there is no such case; the credentials are the admin's or they are wrong (401).
   'POST /api/auth/admin/sessions: status 403 not documented in ours': 'InsForge never answers 403 here either (admin.routes.ts)',
+  // Client secrets are write-only here (README, "OAuth provider configuration"): a GET says only
+  // whether one is stored (`hasClientSecret`), so a leaked admin credential cannot read them back.
+  'GET /api/auth/oauth/{provider}/config 200.clientSecret: missing in ours': 'client secrets are write-only (hasClientSecret)',
+  'GET /api/auth/oauth/custom/{key}/config 200.clientSecret: missing in ours': 'client secrets are write-only (hasClientSecret)',
+  'GET /api/auth/oauth/custom/{key} query parameter code_challenge: required by ours, optional in the reference':
+    'as-built §1.3: the code challenge is required (oAuthInitRequestSchema), as for built-in providers',
+  // A provider that refuses (access_denied) comes back with `error` and no code; it goes to the app as ?error=.
+  'GET /api/auth/oauth/custom/{key}/callback query parameter code: required in the reference, optional in ours':
+    "a provider's error comes back without a code",
 };
 
 const KINDS = ['request', 'responses', 'statuses', 'parameters', 'security'] as const;

@@ -51,8 +51,8 @@ class OAuthConfigFields {
   @ApiPropertyOptional({ maxLength: 512, description: "The application's client id at the provider" })
   @IsOptional()
   @trim()
-  @IsString({ message: 'Expected string' })
   @MaxLength(512)
+  @IsString({ message: 'Expected string' })
   clientId?: string;
 
   @ApiPropertyOptional({
@@ -60,8 +60,8 @@ class OAuthConfigFields {
     description: 'Write-only: stored encrypted, never returned (GET answers `hasClientSecret` instead)',
   })
   @IsOptional()
-  @IsString({ message: 'Expected string' })
   @MaxLength(8192)
+  @IsString({ message: 'Expected string' })
   clientSecret?: string;
 
   @ApiPropertyOptional({
@@ -71,26 +71,26 @@ class OAuthConfigFields {
   })
   @IsOptional()
   @normalizeIds()
-  @IsArray({ message: 'Expected array' })
-  @ArrayMaxSize(20, { message: 'At most 20 native client IDs are allowed' })
-  @IsString({ each: true, message: 'Expected string' })
   @MaxLength(255, { each: true })
+  @IsString({ each: true, message: 'Expected string' })
+  @ArrayMaxSize(20, { message: 'At most 20 native client IDs are allowed' })
+  @IsArray({ message: 'Expected array' })
   nativeClientIds?: string[];
 
   @ApiPropertyOptional({ type: [String], maxItems: 50, description: "Scopes asked of the provider (default: the provider's usual ones)" })
   @IsOptional()
-  @IsArray({ message: 'Expected array' })
-  @ArrayMaxSize(50)
-  @IsString({ each: true, message: 'Expected string' })
-  @MinLength(1, { each: true })
-  @MaxLength(200, { each: true })
   @Matches(/^[\x21-\x7e]+$/, { each: true, message: 'A scope is printable ASCII without spaces' })
+  @MaxLength(200, { each: true })
+  @MinLength(1, { each: true })
+  @IsString({ each: true, message: 'Expected string' })
+  @ArrayMaxSize(50)
+  @IsArray({ message: 'Expected array' })
   scopes?: string[];
 
   @ApiPropertyOptional({ format: 'uri', maxLength: 2048, description: 'Kept for InsForge compatibility; the callback URL is always ours' })
   @IsOptional()
-  @IsUrl(HTTP_URL, { message: 'Invalid URL' })
   @MaxLength(2048)
+  @IsUrl(HTTP_URL, { message: 'Invalid URL' })
   redirectUri?: string;
 
   @ApiPropertyOptional({ description: "InsForge Cloud's shared keys: not available here, true is refused" })
@@ -144,9 +144,9 @@ export class OAuthConfigListDto {
 class CustomOAuthConfigFields {
   @ApiProperty({ minLength: 1, maxLength: 100, description: 'Shown to users' })
   @trim()
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Name is required' })
   @MaxLength(100)
+  @MinLength(1, { message: 'Name is required' })
+  @IsString({ message: 'Expected string' })
   name: string;
 
   @ApiProperty({
@@ -154,34 +154,35 @@ class CustomOAuthConfigFields {
     maxLength: 2048,
     description: "The issuer's OpenID discovery document (https; fetched by the server, only from this admin-set URL)",
   })
-  @IsUrl(HTTP_URL, { message: 'Invalid url' })
   @MaxLength(2048)
+  @IsUrl(HTTP_URL, { message: 'Invalid url' })
   discoveryEndpoint: string;
 
   @ApiProperty({ minLength: 1, maxLength: 512 })
   @trim()
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Client ID is required' })
   @MaxLength(512)
+  @MinLength(1, { message: 'Client ID is required' })
+  @IsString({ message: 'Expected string' })
   clientId: string;
 
   @ApiProperty({ minLength: 1, maxLength: 8192, description: 'Write-only: stored encrypted, never returned' })
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Client secret is required' })
   @MaxLength(8192)
+  @MinLength(1, { message: 'Client secret is required' })
+  @IsString({ message: 'Expected string' })
   clientSecret: string;
 }
 
 export class CreateCustomOAuthConfigRequest extends CustomOAuthConfigFields {
   @ApiProperty({
     pattern: CUSTOM_OAUTH_KEY.source,
+    example: 'acme',
     description:
       'Lowercase letters, digits, `-` and `_`. Not a built-in provider name, `email` or `configs` (ours: the key names the ' +
       "provider in users' `providers`, so it must not pass for another)",
   })
-  @IsString({ message: 'Expected string' })
-  @Matches(CUSTOM_OAUTH_KEY, { message: 'Key must contain only lowercase letters, numbers, hyphens, and underscores' })
   @IsNotIn(RESERVED_CUSTOM_KEYS, { message: 'Key is reserved (a built-in provider, email or configs)' })
+  @Matches(CUSTOM_OAUTH_KEY, { message: 'Key must contain only lowercase letters, numbers, hyphens, and underscores' })
+  @IsString({ message: 'Expected string' })
   key: string;
 }
 
@@ -189,30 +190,30 @@ export class UpdateCustomOAuthConfigRequest {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional()
   @trim()
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Name is required' })
   @MaxLength(100)
+  @MinLength(1, { message: 'Name is required' })
+  @IsString({ message: 'Expected string' })
   name?: string;
 
   @ApiPropertyOptional({ format: 'uri', maxLength: 2048 })
   @IsOptional()
-  @IsUrl(HTTP_URL, { message: 'Invalid url' })
   @MaxLength(2048)
+  @IsUrl(HTTP_URL, { message: 'Invalid url' })
   discoveryEndpoint?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 512 })
   @IsOptional()
   @trim()
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Client ID is required' })
   @MaxLength(512)
+  @MinLength(1, { message: 'Client ID is required' })
+  @IsString({ message: 'Expected string' })
   clientId?: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 8192, description: 'Write-only: stored encrypted, never returned' })
   @IsOptional()
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Client secret is required' })
   @MaxLength(8192)
+  @MinLength(1, { message: 'Client secret is required' })
+  @IsString({ message: 'Expected string' })
   clientSecret?: string;
 }
 
@@ -263,9 +264,9 @@ export class IdTokenSignInRequest {
   provider: IdTokenProvider;
 
   @ApiProperty({ minLength: 1, maxLength: 16384, description: "The ID token from the provider's native SDK" })
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Token is required' })
   @MaxLength(16384, { message: 'Token is too long' })
+  @MinLength(1, { message: 'Token is required' })
+  @IsString({ message: 'Expected string' })
   token: string;
 
   @ApiPropertyOptional({
@@ -274,17 +275,21 @@ export class IdTokenSignInRequest {
     description: 'Apple only, required: the raw nonce whose lowercase SHA-256 hex digest the native authorization request carried',
   })
   @ValidateIf((o: IdTokenSignInRequest) => o.provider === 'apple')
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Nonce is required' })
-  @MaxLength(255, { message: 'Nonce is too long' })
   @Matches(/\S/, { message: 'Nonce is required' })
+  @MaxLength(255, { message: 'Nonce is too long' })
+  @MinLength(1, { message: 'Nonce is required' })
+  @IsString({ message: 'Expected string' })
   nonce?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, description: "Apple only: the user's name (Apple sends it to the app, never in the token)" })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 100,
+    description: "Apple only: the user's name (Apple sends it to the app, never in the token)",
+  })
   @ValidateIf((o: IdTokenSignInRequest) => o.provider === 'apple' && o.name !== undefined)
   @trim()
-  @IsString({ message: 'Expected string' })
-  @MinLength(1, { message: 'Name must not be empty' })
   @MaxLength(100, { message: 'Name must be at most 100 characters' })
+  @MinLength(1, { message: 'Name must not be empty' })
+  @IsString({ message: 'Expected string' })
   name?: string;
 }

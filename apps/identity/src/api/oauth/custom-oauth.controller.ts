@@ -20,7 +20,12 @@ export class CustomOAuthController {
       'but never replace ours. The provider is found by the discovery URL an admin configured.',
   })
   @ApiParam(KEY_PARAM)
-  @ApiQuery({ name: 'redirect_uri', required: true, schema: { type: 'string', format: 'uri' }, description: 'Where the app receives `insforge_code`' })
+  @ApiQuery({
+    name: 'redirect_uri',
+    required: true,
+    schema: { type: 'string', format: 'uri' },
+    description: 'Where the app receives `insforge_code`',
+  })
   @ApiQuery({
     name: 'code_challenge',
     required: true,

@@ -64,7 +64,11 @@ export class CustomOAuthFlows {
       return { authUrl: await this.client.authorizationUrl(provider, this.callbackUrl(key), flow, q.extra) };
     } catch (err) {
       this.logger.warn(`${key} discovery failed: ${err instanceof Error ? err.message : String(err)}${detail(err)}`);
-      throw new ApiError(500, 'AUTH_OAUTH_CONFIG_ERROR', `${key} OAuth is not properly configured. Please check your oauth configurations.`);
+      throw new ApiError(
+        500,
+        'AUTH_OAUTH_CONFIG_ERROR',
+        `${key} OAuth is not properly configured. Please check your oauth configurations.`,
+      );
     }
   }
 

@@ -90,7 +90,12 @@ export class IdTokenSignIn {
     const { provider } = req;
     try {
       const audiences = await this.audiencesOf(provider);
-      const claims = await this.verifier.verify(req.token, this.issuerOf(provider), audiences, provider === 'apple' ? req.nonce : undefined);
+      const claims = await this.verifier.verify(
+        req.token,
+        this.issuerOf(provider),
+        audiences,
+        provider === 'apple' ? req.nonce : undefined,
+      );
       if (provider === 'apple' && !(await this.firstUse(req.token, claims.exp!))) throw new IdTokenRejected('replayed token');
       const profile = fromOidcClaims(provider, claims);
       if (provider === 'google' && !profile.email) throw invalidInput('Invalid Google ID token: missing email claim');

@@ -36,10 +36,15 @@ describe('IdTokenVerifier', () => {
   });
 
   it('refuses a wrong audience, a wrong issuer, an expired token, alg none, a foreign key and junk', async () => {
+    expect.assertions(8);
     await refused(verifier.verify(await sign({ aud: 'attacker-app' }), ISSUER, ['app']));
     await refused(verifier.verify(await sign({}), { ...ISSUER, issuers: ['https://elsewhere.test'] }, ['app']));
     await refused(verifier.verify(await sign({}, { exp: Math.floor(Date.now() / 1000) - 3600 }), ISSUER, ['app']));
-    const none = new UnsecuredJWT({ sub: 'user-1', aud: 'app' }).setIssuer('https://issuer.test').setIssuedAt().setExpirationTime('5m').encode();
+    const none = new UnsecuredJWT({ sub: 'user-1', aud: 'app' })
+      .setIssuer('https://issuer.test')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .encode();
     await refused(verifier.verify(none, ISSUER, ['app']));
     await refused(verifier.verify(await sign({}, { key: 'other' }), ISSUER, ['app']));
     await refused(verifier.verify(await sign({}, { key: 'other', kid: 'unknown' }), ISSUER, ['app']));
@@ -48,6 +53,7 @@ describe('IdTokenVerifier', () => {
   });
 
   it('needs a configured audience: none means nothing verifies', async () => {
+    expect.assertions(1);
     await refused(verifier.verify(await sign({}), ISSUER, []));
   });
 

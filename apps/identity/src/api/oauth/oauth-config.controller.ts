@@ -1,4 +1,4 @@
-import { applyDecorators, Body, Controller, Delete, Get, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import {
   CreateCustomOAuthConfigRequest,
@@ -63,6 +63,7 @@ export class OAuthConfigController {
   )
   @ApiOkResponse({ type: OAuthConfigDto })
   @Post('configs')
+  @HttpCode(200)
   create(@Body() body: CreateOAuthConfigRequest, @Req() req: AdminRequest, @ReqMeta() meta: RequestMeta) {
     return this.admin.create(body, who(req, meta));
   }
@@ -74,9 +75,14 @@ export class OAuthConfigController {
     return this.admin.listCustom();
   }
 
-  @Admin('Create custom OAuth configuration', { 400: 'Invalid input', 409: 'Key already configured (AUTH_OAUTH_CONFIG_ALREADY_EXISTS)' }, NO_SECRET)
+  @Admin(
+    'Create custom OAuth configuration',
+    { 400: 'Invalid input', 409: 'Key already configured (AUTH_OAUTH_CONFIG_ALREADY_EXISTS)' },
+    NO_SECRET,
+  )
   @ApiOkResponse({ type: CustomOAuthConfigDto })
   @Post('custom/configs')
+  @HttpCode(200)
   createCustom(@Body() body: CreateCustomOAuthConfigRequest, @Req() req: AdminRequest, @ReqMeta() meta: RequestMeta) {
     return this.admin.createCustom(body, who(req, meta));
   }
@@ -93,7 +99,12 @@ export class OAuthConfigController {
   @KeyParam()
   @ApiOkResponse({ type: CustomOAuthConfigDto })
   @Put('custom/:key/config')
-  updateCustom(@Param('key') key: string, @Body() body: UpdateCustomOAuthConfigRequest, @Req() req: AdminRequest, @ReqMeta() meta: RequestMeta) {
+  updateCustom(
+    @Param('key') key: string,
+    @Body() body: UpdateCustomOAuthConfigRequest,
+    @Req() req: AdminRequest,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.admin.updateCustom(key, body, who(req, meta));
   }
 
@@ -105,7 +116,11 @@ export class OAuthConfigController {
     return this.admin.removeCustom(key, who(req, meta));
   }
 
-  @Admin('Get OAuth configuration for specific provider', { 400: 'Invalid provider name', 404: 'Not configured (AUTH_OAUTH_CONFIG_NOT_FOUND)' }, NO_SECRET)
+  @Admin(
+    'Get OAuth configuration for specific provider',
+    { 400: 'Invalid provider name', 404: 'Not configured (AUTH_OAUTH_CONFIG_NOT_FOUND)' },
+    NO_SECRET,
+  )
   @ProviderParam()
   @ApiOkResponse({ type: OAuthConfigDto })
   @Get(':provider/config')
@@ -120,7 +135,12 @@ export class OAuthConfigController {
   @ProviderParam()
   @ApiOkResponse({ type: OAuthConfigDto })
   @Put(':provider/config')
-  update(@Param('provider') provider: string, @Body() body: UpdateOAuthConfigRequest, @Req() req: AdminRequest, @ReqMeta() meta: RequestMeta) {
+  update(
+    @Param('provider') provider: string,
+    @Body() body: UpdateOAuthConfigRequest,
+    @Req() req: AdminRequest,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.admin.update(provider, body, who(req, meta));
   }
 

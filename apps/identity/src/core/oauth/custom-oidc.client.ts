@@ -44,7 +44,12 @@ export class CustomOidcClient {
 
   constructor(@Inject(IdentityConfig) private readonly config: IdentityConfig) {}
 
-  async authorizationUrl(p: CustomOAuthProviderConfig, redirectUri: string, flow: FlowBinding, extra: Record<string, string>): Promise<string> {
+  async authorizationUrl(
+    p: CustomOAuthProviderConfig,
+    redirectUri: string,
+    flow: FlowBinding,
+    extra: Record<string, string>,
+  ): Promise<string> {
     const config = await this.configuration(p);
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(extra)) if (!RESERVED_AUTHORIZATION_PARAMS.has(k)) params[k] = v;
@@ -60,11 +65,17 @@ export class CustomOidcClient {
   }
 
   /** Exchanges the callback's code and reads the profile; throws ProviderError on any failure. */
-  async complete(p: CustomOAuthProviderConfig, redirectUri: string, callback: Record<string, string>, flow: FlowBinding): Promise<ProviderProfile> {
+  async complete(
+    p: CustomOAuthProviderConfig,
+    redirectUri: string,
+    callback: Record<string, string>,
+    flow: FlowBinding,
+  ): Promise<ProviderProfile> {
     try {
       const config = await this.configuration(p);
       const current = new URL(redirectUri);
-      for (const k of ['code', 'state', 'iss', 'error', 'error_description']) if (typeof callback[k] === 'string') current.searchParams.set(k, callback[k]);
+      for (const k of ['code', 'state', 'iss', 'error', 'error_description'])
+        if (typeof callback[k] === 'string') current.searchParams.set(k, callback[k]);
       const tokens = await oidc.authorizationCodeGrant(config, current, {
         expectedState: flow.state,
         pkceCodeVerifier: flow.codeVerifier,

@@ -57,7 +57,9 @@ describe('OAuth provider configurations', () => {
     const configs = new OAuthProviderConfigs(repo as unknown as OAuthConfigsRepository, { AUTH_HMAC_SECRET: secret } as IdentityConfig);
     const events: AuditEvent[] = [];
     const audit = { record: async (_q: unknown, e: AuditEvent) => void events.push(e) } as unknown as AuditLog;
-    const real = new OAuthConfigsAdmin(repo as unknown as OAuthConfigsRepository, configs, audit, { OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK: false } as IdentityConfig);
+    const real = new OAuthConfigsAdmin(repo as unknown as OAuthConfigsRepository, configs, audit, {
+      OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK: false,
+    } as IdentityConfig);
     const who: Who = { actor: { type: 'api_key', id: 'k1' }, meta: null };
     // The admin API with the caller bound, so the cases read like requests.
     const admin = {
