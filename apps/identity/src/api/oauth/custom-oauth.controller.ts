@@ -35,7 +35,7 @@ export class CustomOAuthController {
   @ApiOkResponse({ type: OAuthAuthUrlResponseDto, description: 'The authorization URL' })
   @ApiInsforgeErrors({
     400: 'An invalid key, invalid parameters, or a redirect URI that is not allowed',
-    404: 'No custom provider has this key (AUTH_OAUTH_CONFIG_NOT_FOUND)',
+    404: 'No custom provider has this key (AUTH_OAUTH_CONFIG_NOT_FOUND), or an empty key: no such route (NOT_FOUND)',
     429: 'Too many sign-in attempts from this address',
     500: "The provider's discovery document could not be used (AUTH_OAUTH_CONFIG_ERROR)",
   })
@@ -56,7 +56,11 @@ export class CustomOAuthController {
     status: 302,
     description: 'Back to the app: `redirect_uri?insforge_code=<64 hex>`, or `redirect_uri?error=<message>`',
   })
-  @ApiInsforgeErrors({ 400: 'An invalid key, or a missing, invalid, expired, replayed or swapped state', 429: 'Too many attempts' })
+  @ApiInsforgeErrors({
+    400: 'An invalid key, or a missing, invalid, expired, replayed or swapped state',
+    404: 'An empty key: no such route (NOT_FOUND)',
+    429: 'Too many attempts',
+  })
   @Public()
   @Get(':key/callback')
   @Header('Cache-Control', 'no-store')
