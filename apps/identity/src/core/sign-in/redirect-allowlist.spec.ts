@@ -16,6 +16,12 @@ describe('isRedirectAllowed', () => {
     expect(isRedirectAllowed('http://a.example.com/x', list, trusted)).toBe(false);
     expect(isRedirectAllowed('https://a.example.com:8443/x', list, trusted)).toBe(false);
     expect(isRedirectAllowed('https://example.com.evil.io/x', list, trusted)).toBe(false);
+    expect(isRedirectAllowed('https://a.example.com/x?next=1', list, trusted)).toBe(true);
+  });
+  it('never lets a host wildcard reach into the query or the fragment', () => {
+    const list = ['https://*.example.com/**', 'https://*.example.com'];
+    for (const evil of ['https://evil.com?.example.com/', 'https://evil.com/?.example.com', 'https://evil.com#.example.com/'])
+      expect(isRedirectAllowed(evil, list, trusted)).toBe(false);
   });
   it('refuses non-http schemes and credentials in the URL', () => {
     expect(isRedirectAllowed('javascript:alert(1)', ['**'], trusted)).toBe(false);

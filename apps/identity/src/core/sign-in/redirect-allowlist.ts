@@ -1,12 +1,16 @@
 import picomatch from 'picomatch';
 
-const normalize = (u: URL) => `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+const withoutQuery = (u: URL) => `${u.protocol}//${u.host.toLowerCase()}${u.pathname.replace(/\/+$/, '')}`;
+const normalize = (u: URL) => `${withoutQuery(u)}${u.search}`;
 
 /**
  * Whether `redirectTo` may receive our users: an exact match (host lower-cased, trailing slash
  * ignored) or a glob (picomatch: `*` within a segment, `**` across segments), protocol and port
- * strict. InsForge allows anything when the list is empty (an open redirect); we fall back to the
- * origins we already trust (PUBLIC_BASE_URL and CORS_ORIGINS).
+ * strict. A glob is matched against the URL without its query: matched with it, a host wildcard
+ * reached past the host (`https://*.example.com/**` took `https://evil.com?.example.com/`, an open
+ * redirect that hands an OAuth code to the attacker). InsForge allows anything when the list is
+ * empty (an open redirect); we fall back to the origins we already trust (PUBLIC_BASE_URL and
+ * CORS_ORIGINS).
  */
 export function isRedirectAllowed(redirectTo: string, patterns: string[], trustedOrigins: string[]): boolean {
   let url: URL;
@@ -26,6 +30,6 @@ export function isRedirectAllowed(redirectTo: string, patterns: string[], truste
       /* a glob, not a URL */
     }
     const glob = p.replace(/\/+$/, '');
-    return picomatch.isMatch(target, glob, { dot: true }) || picomatch.isMatch(target.replace(/\?.*$/, ''), glob, { dot: true });
+    return picomatch.isMatch(withoutQuery(url), glob, { dot: true });
   });
 }
