@@ -107,6 +107,13 @@ export class CustomOidcClient {
       })
       .then((c) => {
         c.timeout = HTTP_TIMEOUT_SECONDS;
+        // Plain http was allowed for the loopback discovery URL: every endpoint the document names
+        // must then pass the same rule (it must not send the next requests to another host in clear).
+        const m = c.serverMetadata();
+        for (const u of [m.authorization_endpoint, m.token_endpoint, m.userinfo_endpoint, m.jwks_uri]) {
+          const bad = u && discoveryUrlProblem(u, this.config.OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK);
+          if (bad) throw new ProviderError(`${p.key} discovery document names an endpoint that ${bad}`);
+        }
         return c;
       });
     // A failed discovery is not cached: the next sign-in tries again.
