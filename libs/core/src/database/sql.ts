@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool, PoolClient } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type DataSource, EntityManager } from 'typeorm';
 
 /** Something that runs SQL: the pool, a transaction's client, or a TypeORM transaction. */
 export interface Queryable {
@@ -11,6 +11,11 @@ export interface Queryable {
 /** A TypeORM transaction as a Queryable (unnamed statements), for code that already holds one. */
 export function fromEntityManager(m: EntityManager): Queryable {
   return { query: (_name, text, values) => m.query(text, values) };
+}
+
+/** Either kind of transaction handle as a Queryable: a TypeORM one (unnamed statements) or Sql's (prepared). */
+export function asQueryable(m: EntityManager | Queryable): Queryable {
+  return m instanceof EntityManager ? fromEntityManager(m) : m;
 }
 
 /**

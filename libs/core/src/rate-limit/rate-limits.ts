@@ -72,11 +72,15 @@ export class RateLimits {
     }
   }
 
-  /** Refuses when the key is already exhausted, without counting (used before a failure counter). */
-  async assertNotBlocked(name: string, key: string): Promise<void> {
+  /**
+   * Refuses when the key is already exhausted, without counting (used before a failure counter).
+   * Returns the points counted so far (0 when unknown), so a caller can skip clearing an empty one.
+   */
+  async assertNotBlocked(name: string, key: string): Promise<number> {
     const l = this.limiter(name);
     const res = await l.get(key).catch(() => null);
     if (res && res.consumedPoints >= l.points) throw this.tooMany(name, res);
+    return res?.consumedPoints ?? 0;
   }
 
   /** Counts a failure without refusing this request (the next one is refused when over). */

@@ -72,11 +72,9 @@ export class GorbService {
       if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
       throw err;
     }
-    const cfg = await this.authConfig.get();
-    if (cfg.requireEmailVerification && !user.emailVerified) throw new ApiError(403, 'FORBIDDEN', 'Email verification required');
     try {
       return await this.db.transaction(async (m) => {
-        await this.passwords.assertUnchanged(m, user);
+        await this.passwords.assertUnchanged(m, user, () => new ApiError(403, 'FORBIDDEN', 'Email verification required'));
         return this.startSession(m, user, req.device_name, meta);
       });
     } catch (err) {

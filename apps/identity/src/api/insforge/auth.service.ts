@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { BearerCredential } from '@app/auth';
 import type { ClientKind, SessionTokensResponse, SignInRequest, SignUpRequest, SignUpResponse } from '@app/contracts';
-import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { ApiError, invalidInput, RateLimits, type RequestMeta, Sql } from '@app/core';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
 import { CodesService } from '../../core/codes/codes.service.js';
 import { EmailService } from '../../core/codes/email.service.js';
@@ -48,6 +48,7 @@ export class AuthService {
     private readonly codes: CodesService,
     private readonly currentUsers: CurrentUserCache,
     private readonly claims: EmailClaims,
+    private readonly sql: Sql,
   ) {}
 
   /**
@@ -120,13 +121,15 @@ export class AuthService {
     meta: RequestMeta,
   ): Promise<AuthResult<SessionTokensResponse>> {
     const user = await this.passwords.check(email, rawPassword, meta);
-    const cfg = await this.authConfig.get();
-    if (cfg.requireEmailVerification && !user.emailVerified) {
-      throw new ApiError(403, 'FORBIDDEN', 'Email verification required', 'Please verify your email address before logging in');
-    }
-    const s = await this.db.transaction(async (m) => {
-      await this.passwords.assertUnchanged(m, user);
-      return this.issuer.start(m, user.id, client, meta);
+    // Prepared statements on one connection: the check (with the live auth config), the ban check
+    // and the session with its first refresh token, between BEGIN and COMMIT.
+    const s = await this.sql.transaction(async (q) => {
+      await this.passwords.assertUnchanged(
+        q,
+        user,
+        () => new ApiError(403, 'FORBIDDEN', 'Email verification required', 'Please verify your email address before logging in'),
+      );
+      return this.issuer.start(q, user.id, client, meta);
     });
     return this.issuer.issue(user, s.session, s.refreshToken, client);
   }

@@ -32,24 +32,25 @@ const SESSION_COLUMNS = `s.id, s.user_id AS "userId", s.api, s.client_type AS "c
 export class SessionsRepository {
   constructor(readonly sql: Sql) {}
 
+  /** A session and its first refresh token (by hash), in one statement. */
   async insertSession(
     q: Queryable,
+    refreshTokenHash: Buffer,
     s: Pick<
       SessionRow,
       'userId' | 'api' | 'clientType' | 'deviceName' | 'userAgent' | 'ip' | 'csrfNonce' | 'idleExpiresAt' | 'absoluteExpiresAt'
     >,
   ): Promise<SessionRow> {
     const [row] = await q.query<SessionRow>(
-      'session-insert',
-      `INSERT INTO identity.sessions (user_id, api, client_type, device_name, user_agent, ip, csrf_nonce, idle_expires_at, absolute_expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${SESSION_COLUMNS.replace(/s\./g, '')}`,
-      [s.userId, s.api, s.clientType, s.deviceName, s.userAgent, s.ip, s.csrfNonce, s.idleExpiresAt, s.absoluteExpiresAt],
+      'session-insert-with-token',
+      `WITH s AS (
+         INSERT INTO identity.sessions (user_id, api, client_type, device_name, user_agent, ip, csrf_nonce, idle_expires_at, absolute_expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *),
+       t AS (INSERT INTO identity.refresh_tokens (token_hash, session_id) SELECT $10, id FROM s)
+       SELECT ${SESSION_COLUMNS} FROM s`,
+      [s.userId, s.api, s.clientType, s.deviceName, s.userAgent, s.ip, s.csrfNonce, s.idleExpiresAt, s.absoluteExpiresAt, refreshTokenHash],
     );
     return row!;
-  }
-
-  async insertRefreshToken(q: Queryable, tokenHash: Buffer, sessionId: string): Promise<void> {
-    await q.query('refresh-insert', `INSERT INTO identity.refresh_tokens (token_hash, session_id) VALUES ($1, $2)`, [tokenHash, sessionId]);
   }
 
   /** The token row and its session; `lock` takes the token row for the rotation that follows. */
@@ -67,19 +68,21 @@ export class SessionsRepository {
     return { token: { sessionId, rotatedAt, successorSealed }, session };
   }
 
-  async markRotated(q: Queryable, tokenHash: Buffer, successorSealed: Buffer): Promise<void> {
-    await q.query('refresh-rotated', `UPDATE identity.refresh_tokens SET rotated_at = now(), successor_sealed = $2 WHERE token_hash = $1`, [
-      tokenHash,
-      successorSealed,
-    ]);
-  }
-
-  async touch(q: Queryable, sessionId: string, idleExpiresAt: Date, ip: string): Promise<void> {
-    await q.query('session-touch', `UPDATE identity.sessions SET last_used_at = now(), idle_expires_at = $2, ip = $3 WHERE id = $1`, [
-      sessionId,
-      idleExpiresAt,
-      ip,
-    ]);
+  /**
+   * A rotation in one statement: the used token marked rotated with its sealed successor, the
+   * successor inserted, the session's idle expiry extended (the caller holds the token row's lock).
+   */
+  async rotate(
+    q: Queryable,
+    r: { tokenHash: Buffer; successorSealed: Buffer; nextHash: Buffer; sessionId: string; idleExpiresAt: Date; ip: string },
+  ): Promise<void> {
+    await q.query(
+      'refresh-rotate',
+      `WITH r AS (UPDATE identity.refresh_tokens SET rotated_at = now(), successor_sealed = $2 WHERE token_hash = $1),
+            n AS (INSERT INTO identity.refresh_tokens (token_hash, session_id) VALUES ($3, $4))
+       UPDATE identity.sessions SET last_used_at = now(), idle_expires_at = $5, ip = $6 WHERE id = $4`,
+      [r.tokenHash, r.successorSealed, r.nextHash, r.sessionId, r.idleExpiresAt, r.ip],
+    );
   }
 
   async findSession(sessionId: string): Promise<SessionRow | null> {

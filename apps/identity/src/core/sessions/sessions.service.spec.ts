@@ -24,22 +24,20 @@ function fakeRepo(clock: FakeClock) {
   const tokens = new Map<string, RefreshTokenRow>();
   const repo = {
     sql: { transaction: (cb: (m: unknown) => unknown) => cb({}) },
-    insertSession: async (_m: unknown, s: Partial<SessionRow>) => {
+    insertSession: async (_m: unknown, refreshHash: Buffer, s: Partial<SessionRow>) => {
       const row = { ...s, id: `s${sessions.size + 1}`, revokedAt: null, createdAt: clock.now(), lastUsedAt: clock.now() } as SessionRow;
       sessions.set(row.id, row);
+      tokens.set(refreshHash.toString('hex'), { sessionId: row.id, rotatedAt: null, successorSealed: null });
       return row;
-    },
-    insertRefreshToken: async (_m: unknown, hash: Buffer, sessionId: string) => {
-      tokens.set(hash.toString('hex'), { sessionId, rotatedAt: null, successorSealed: null });
     },
     findByRefreshHash: async (_m: unknown, hash: Buffer) => {
       const token = tokens.get(hash.toString('hex'));
       return token ? { token: { ...token }, session: { ...sessions.get(token.sessionId)! } } : null;
     },
-    markRotated: async (_m: unknown, hash: Buffer, sealed: Buffer) => {
-      Object.assign(tokens.get(hash.toString('hex'))!, { rotatedAt: clock.now(), successorSealed: sealed });
+    rotate: async (_m: unknown, r: { tokenHash: Buffer; successorSealed: Buffer; nextHash: Buffer; sessionId: string }) => {
+      Object.assign(tokens.get(r.tokenHash.toString('hex'))!, { rotatedAt: clock.now(), successorSealed: r.successorSealed });
+      tokens.set(r.nextHash.toString('hex'), { sessionId: r.sessionId, rotatedAt: null, successorSealed: null });
     },
-    touch: async () => undefined,
     revoke: async (where: { sessionId: string }) => {
       sessions.get(where.sessionId)!.revokedAt = clock.now();
       return [where.sessionId];

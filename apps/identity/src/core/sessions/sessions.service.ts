@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { isOpaqueToken } from '@app/contracts';
-import { ApiError, fromEntityManager, type Queryable, type RequestMeta } from '@app/core';
+import { ApiError, asQueryable, fromEntityManager, type Queryable, type RequestMeta } from '@app/core';
 import { Clock } from '../common/clock.js';
 import { UserBans } from '../users/user-bans.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
@@ -56,16 +56,18 @@ export class SessionsService {
    * proved the account is theirs: a banned user gets none (see UserBans).
    */
   async start(
-    m: EntityManager,
+    m: EntityManager | Queryable,
     userId: string,
     opts: { api: 'insforge' | 'gorb'; clientType: string; deviceName?: string | null; meta: RequestMeta },
   ): Promise<StartedSession> {
     const now = this.clock.now().getTime();
     const absolute = new Date(now + this.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
     const idle = new Date(Math.min(now + this.config.SESSION_IDLE_TTL_SECONDS * 1000, absolute.getTime()));
-    const q = fromEntityManager(m);
+    const q = asQueryable(m);
     await this.bans.assertMayStartSession(q, userId);
-    const session = await this.repo.insertSession(q, {
+    const refreshToken = randomToken();
+    // The session and its first refresh token in one statement (one round trip fewer per sign-in).
+    const session = await this.repo.insertSession(q, sha256(refreshToken), {
       userId,
       api: opts.api,
       clientType: opts.clientType,
@@ -76,8 +78,6 @@ export class SessionsService {
       idleExpiresAt: idle,
       absoluteExpiresAt: absolute,
     });
-    const refreshToken = randomToken();
-    await this.repo.insertRefreshToken(q, sha256(refreshToken), session.id);
     return { session, refreshToken };
   }
 
@@ -113,10 +113,17 @@ export class SessionsService {
       const now = this.clock.now();
       if (!row.rotatedAt) {
         const next = randomToken();
-        await this.repo.markRotated(m, hash, sealSuccessor(token, next));
-        await this.repo.insertRefreshToken(m, sha256(next), session.id);
         const idle = new Date(Math.min(now.getTime() + this.config.SESSION_IDLE_TTL_SECONDS * 1000, session.absoluteExpiresAt.getTime()));
-        await this.repo.touch(m, session.id, idle, meta.ip);
+        // Mark this token rotated (with its sealed successor), insert the successor and extend the
+        // session: one statement, so a refresh is BEGIN, the locking read, this, COMMIT.
+        await this.repo.rotate(m, {
+          tokenHash: hash,
+          successorSealed: sealSuccessor(token, next),
+          nextHash: sha256(next),
+          sessionId: session.id,
+          idleExpiresAt: idle,
+          ip: meta.ip,
+        });
         return { session, refreshToken: next };
       }
       const live = await this.replayedSuccessor(m, token, row.rotatedAt, row.successorSealed, now);

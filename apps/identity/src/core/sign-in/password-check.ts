@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ApiError, RateLimits, type RequestMeta } from '@app/core';
+import { ApiError, asQueryable, type Queryable, RateLimits, type RequestMeta } from '@app/core';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizePassword } from '../passwords/password-policy.js';
 import { type UserRecord, UsersRepository } from '../users/users.repository.js';
@@ -26,10 +26,15 @@ export class PasswordCheck {
   async check(identifier: string, rawPassword: string, meta: RequestMeta, lookup?: () => Promise<UserRecord | null>): Promise<UserRecord> {
     const idKey = RateLimits.key(identifier);
     const idIpKey = RateLimits.key(identifier, meta.ip);
-    await this.limits.consume('sign-in:ip', meta.ip);
-    await this.limits.consume('sign-in:id', idKey);
-    await this.limits.assertNotBlocked('sign-in-fail:id-ip', idIpKey);
-    await this.limits.assertNotBlocked('sign-in-fail:id', idKey);
+    // Four Redis round trips, but two waits: the failure counters are only read, so they are read
+    // while the request counters are taken. The identifier's budget is spent only once the IP's
+    // allowed the request, as before; the first refusal in this order is the answer.
+    const [ipThenId, idIpFailures, idFailures] = await Promise.allSettled([
+      this.limits.consume('sign-in:ip', meta.ip).then(() => this.limits.consume('sign-in:id', idKey)),
+      this.limits.assertNotBlocked('sign-in-fail:id-ip', idIpKey),
+      this.limits.assertNotBlocked('sign-in-fail:id', idKey),
+    ]);
+    for (const r of [ipThenId, idIpFailures, idFailures]) if (r.status === 'rejected') throw r.reason;
     const password = normalizePassword(rawPassword);
     const user = await (lookup ? lookup() : this.users.findByEmail(identifier));
     const ok = await this.hasher.verify(user?.passwordHash, password);
@@ -38,7 +43,8 @@ export class PasswordCheck {
       await this.limits.penalize('sign-in-fail:id', idKey);
       throw invalidCredentials();
     }
-    await this.limits.reset('sign-in-fail:id-ip', idIpKey);
+    // No failures counted a moment ago: nothing to clear (one Redis round trip fewer per sign-in).
+    if ((idIpFailures as PromiseFulfilledResult<number>).value > 0) await this.limits.reset('sign-in-fail:id-ip', idIpKey);
     if (this.hasher.needsRehash(user.passwordHash!)) {
       void this.hasher
         .hash(password)
@@ -52,8 +58,13 @@ export class PasswordCheck {
    * In the transaction that writes a password sign-in's session: the hash checked a moment ago
    * must still be the account's. An email claim or a reset that dropped or replaced it in between
    * wins (no session for the old password); one that comes after waits and revokes this session.
+   * The same statement reads the live email-verification setting: an unverified account gets
+   * `unverified()` (the front door's 403) instead of a session.
    */
-  async assertUnchanged(m: EntityManager, user: UserRecord): Promise<void> {
-    if (!user.passwordHash || !(await this.users.passwordStillIs(m, user.id, user.passwordHash))) throw invalidCredentials();
+  async assertUnchanged(q: EntityManager | Queryable, user: UserRecord, unverified: () => ApiError): Promise<void> {
+    if (!user.passwordHash) throw invalidCredentials();
+    const now = await this.users.passwordStillIs(asQueryable(q), user.id, user.passwordHash);
+    if (now.requireEmailVerification && !user.emailVerified) throw unverified();
+    if (!now.unchanged) throw invalidCredentials();
   }
 }

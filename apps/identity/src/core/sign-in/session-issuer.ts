@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ClientKind, SessionTokensResponse } from '@app/contracts';
-import type { RequestMeta } from '@app/core';
+import type { Queryable, RequestMeta } from '@app/core';
 import type { SessionRow } from '../sessions/sessions.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { AccessTokens } from '../tokens/access-tokens.service.js';
@@ -18,7 +18,7 @@ export class SessionIssuer {
   ) {}
 
   /** An InsForge session for `userId`, inside the caller's transaction. */
-  start(m: EntityManager, userId: string, client: ClientKind, meta: RequestMeta) {
+  start(m: EntityManager | Queryable, userId: string, client: ClientKind, meta: RequestMeta) {
     return this.sessions.start(m, userId, { api: 'insforge', clientType: client, meta });
   }
 

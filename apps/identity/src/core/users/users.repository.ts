@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { fromEntityManager, Sql } from '@app/core';
+import { fromEntityManager, type Queryable, Sql } from '@app/core';
 import { CurrentUserCache } from './current-user.cache.js';
 
 /** A user row with its sign-in providers, as every response needs it. */
@@ -126,12 +126,24 @@ export class UsersRepository {
    * still the one a sign-in just verified: a claim or a reset that dropped or replaced it in the
    * meantime wins, and a claim that comes later waits for this transaction and revokes its session.
    */
-  async passwordStillIs(m: EntityManager, userId: string, passwordHash: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(`SELECT 1 FROM identity.users WHERE id = $1 AND password_hash = $2 FOR SHARE`, [
-      userId,
-      passwordHash,
-    ]);
-    return rows.length > 0;
+  /**
+   * In a sign-in's transaction, one statement: whether the hash checked a moment ago is still the
+   * account's (the row share-locked until commit) and the live email-verification setting, so a
+   * password sign-in reads the auth config without a round trip of its own.
+   */
+  async passwordStillIs(
+    q: Queryable,
+    userId: string,
+    passwordHash: string,
+  ): Promise<{ unchanged: boolean; requireEmailVerification: boolean }> {
+    const [row] = await q.query<{ unchanged: boolean; requireEmailVerification: boolean | null }>(
+      'user-password-still-is',
+      `SELECT EXISTS (SELECT 1 FROM identity.users WHERE id = $1 AND password_hash = $2 FOR SHARE) AS unchanged,
+              (SELECT require_email_verification FROM identity.auth_config WHERE id = 1) AS "requireEmailVerification"`,
+      [userId, passwordHash],
+    );
+    if (row?.requireEmailVerification == null) throw new Error('identity.auth_config has no row: run the migrations');
+    return { unchanged: row.unchanged, requireEmailVerification: row.requireEmailVerification };
   }
 
   async addProvider(
