@@ -47,13 +47,12 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
     } catch (err) {
       throw new UnrecoverableError(`cannot render ${mail.template}: ${(err as Error).message}`); // retrying cannot fix it
     }
-    if (await this.markers.wasSent(mail.messageId)) {
+    const claim = await this.markers.claimUnlessSent(mail.messageId, this.config.MAILER_LOCK_MS);
+    if (claim === 'sent') {
       this.metrics.duplicates.inc();
       return 'duplicate';
     }
-    if (!(await this.markers.claim(mail.messageId, this.config.MAILER_LOCK_MS))) {
-      throw new Error(`message ${mail.messageId} is being sent by another worker`);
-    }
+    if (claim === 'busy') throw new Error(`message ${mail.messageId} is being sent by another worker`);
     const stop = this.metrics.sendLatency.startTimer();
     try {
       await this.transport.send({
