@@ -7,7 +7,8 @@
 # Env (optional): BENCH_PORT_BASE (29000), BENCH_DURATION (8), BENCH_WARMUP (1), BENCH_CONNECTIONS
 # (50), BENCH_PASSWORD_CONNECTIONS (16), BENCH_MAIL_MESSAGES (600), BENCH_PIN (1; split; 0 = none),
 # BENCH_SKIP_BUILD (0), BENCH_GENERATOR (wrk; autocannon), BENCH_DB_NAME (auth_bench), BENCH_ONLY,
-# BENCH_DIRECTORY_USERS (100000), PASSWORD_ARGON2_* (the configured cost).
+# BENCH_DIRECTORY_USERS (100000), PASSWORD_ARGON2_* (the configured cost), BENCH_SCRIPT (bench/run.mjs;
+# `npm run soak` sets bench/soak.mjs, with SOAK_SECONDS, SOAK_RATE, SOAK_SAMPLE_SECONDS, SOAK_USERS).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -111,5 +112,7 @@ else
   unset BENCH_LOADGEN_CPU BENCH_SERVER_CPUS
 fi
 : >"$DATA/pids"
-log "measuring (about 3 minutes)"
-"${runner[@]}" bench/run.mjs
+# BENCH_SCRIPT: the runner, bench/run.mjs (the bench) or bench/soak.mjs (`npm run soak`).
+script=${BENCH_SCRIPT:-bench/run.mjs}
+case "$script" in bench/run.mjs) log "measuring (about 3 minutes)" ;; bench/soak.mjs) log "soak: ${SOAK_SECONDS:-600} s of mixed load" ;; *) die "unknown BENCH_SCRIPT $script" ;; esac
+"${runner[@]}" "$script"
