@@ -15,7 +15,8 @@ const swc = [
 ];
 const moduleNameMapper = {
   '^@app/(contracts|auth|core)$': '<rootDir>/libs/$1/src/index.ts',
-  '^@app/(contracts|auth|core)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  // a deep import names the compiled .js, as every relative import does
+  '^@app/(contracts|auth|core)/(.*?)(\\.js)?$': '<rootDir>/libs/$1/src/$2',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 const common = { testEnvironment: 'node', transform: { '^.+\\.ts$': swc }, moduleNameMapper, setupFiles: ['reflect-metadata'] };

@@ -18,6 +18,7 @@ REDIS_PASSWORD=$(rand 24)
 ANON_KEY=anon_$(rand 32)
 AUTH_HMAC_SECRET=$(rand 32)
 ROOT_ADMIN_PASSWORD=$(rand 24)
+SMTP_SETTINGS_KEY=$(rand 32)
 SMTP_PASSWORD=
 ENV
 echo "k8s-dev-secrets: wrote $out" >&2

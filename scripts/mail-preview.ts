@@ -7,8 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { EMAIL_TEMPLATES } from '@app/contracts';
-import type { Branding } from '../apps/mailer/src/templates/mail-branding.ts';
-import { DEFAULT_TEMPLATES, render } from '../apps/mailer/src/templates/templates.ts';
+import type { Branding } from '../libs/core/src/mail/mail-branding.ts';
+import { DEFAULT_TEMPLATES, render } from '../libs/core/src/mail/templates.ts';
 
 const ROOT = resolve(process.env.ROOT ?? '.');
 const OUT = join(ROOT, process.env.MAIL_PREVIEW_DIR ?? 'docs/mail-previews');

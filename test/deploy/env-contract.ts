@@ -21,6 +21,8 @@ const ALSO_READ_BY: Record<string, readonly App[]> = {
   BODY_LIMIT_BYTES: ['gateway'],
   CORS_ORIGINS: ['gateway'],
   TRUSTED_PROXIES: ['gateway'],
+  // identity lets requireEmailVerification be turned on when the mailer has an SMTP server of its own.
+  SMTP_HOST: ['identity'],
 };
 
 export type EnvVar = { name: string; section: string; value: string };

@@ -55,6 +55,8 @@ export const WEB_APP_ORIGIN = `http://localhost:${PORTS.webApp}`;
 
 export const BASE_URL = `http://127.0.0.1:${PORTS.gateway}`;
 export const SINK_URL = `http://127.0.0.1:${PORTS.sinkHttp}`;
+/** The credentials the mail sink accepts when a client authenticates (test/harness/mail-sink.mjs). */
+export const SINK_SMTP_AUTH = { user: 'sink-user', password: 'sink-password' } as const;
 export const ANON_KEY = 'anon_' + 'a1'.repeat(32);
 /** The admin dashboard's credentials the stack runs with (POST /api/auth/admin/sessions). */
 export const ROOT_ADMIN = { username: 'e2e-admin', password: 'e2e-admin-password-0123' } as const;
@@ -147,6 +149,8 @@ export function stackEnv(): Record<string, string> {
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(PORTS.smtp),
     SMTP_SECURE: 'false',
+    // the sink may be a saved SMTP server too (PUT /api/auth/smtp-config), though loopback and not a mail port
+    SMTP_ALLOWED_TARGETS: `127.0.0.1:${PORTS.smtp}`,
     MAIL_FROM: 'Auth E2E <no-reply@auth.test>',
     MAIL_PRODUCT_NAME: 'Auth E2E',
     MAIL_PRODUCT_URL: 'https://app.auth.test/',

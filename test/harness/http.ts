@@ -52,6 +52,9 @@ export interface SinkMessage {
   text: string;
   html: string;
   headers: Record<string, string>;
+  /** the SMTP AUTH user the sender authenticated as, or null */
+  authUser: string | null;
+  envelopeFrom: string | null;
 }
 
 /** What the real SMTP server of the e2e stack received. */

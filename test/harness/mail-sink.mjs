@@ -6,12 +6,16 @@
 //                              whose client disconnected meanwhile is dropped, not recorded
 //   POST /hold, POST /release  hold every message (unanswered) until released; GET /held counts them
 //   DELETE /messages           forget everything
+// SMTP AUTH (PLAIN/LOGIN, without TLS) is optional; when a client authenticates, only
+// SINK_SMTP_USER/SINK_SMTP_PASSWORD are accepted and the message records `authUser`.
 import { simpleParser } from 'mailparser';
 import { createServer } from 'node:http';
 import { SMTPServer } from 'smtp-server';
 
 const smtpPort = Number(process.env.SINK_SMTP_PORT ?? 2525);
 const httpPort = Number(process.env.SINK_HTTP_PORT ?? 2580);
+const authUser = process.env.SINK_SMTP_USER ?? 'sink-user';
+const authPassword = process.env.SINK_SMTP_PASSWORD ?? 'sink-password';
 let messages = [];
 let refuse = 0;
 let delayMs = 0;
@@ -21,6 +25,14 @@ const closed = new Set();
 
 const smtp = new SMTPServer({
   authOptional: true,
+  allowInsecureAuth: true,
+  authMethods: ['PLAIN', 'LOGIN'],
+  onAuth(auth, _session, cb) {
+    if (auth.username === authUser && auth.password === authPassword) return cb(null, { user: auth.username });
+    const err = new Error('Invalid username or password');
+    err.responseCode = 535;
+    cb(err);
+  },
   disableReverseLookup: true,
   disabledCommands: ['STARTTLS'],
   logger: false,
@@ -58,6 +70,8 @@ const smtp = new SMTPServer({
           html: typeof m.html === 'string' ? m.html : '',
           headers: Object.fromEntries([...m.headers].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
           receivedAt: new Date().toISOString(),
+          authUser: session.user ?? null,
+          envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
         });
         cb();
       },

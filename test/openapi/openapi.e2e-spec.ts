@@ -67,6 +67,13 @@ const OPERATIONS: { method: string; path: string; servedBy: App }[] = [
   { method: 'GET', path: '/api/auth/oauth/custom/{key}', servedBy: 'identity' },
   { method: 'GET', path: '/api/auth/oauth/custom/{key}/callback', servedBy: 'identity' },
   { method: 'POST', path: '/api/auth/id-token', servedBy: 'identity' },
+  // admin: the auth policy, SMTP settings and mail templates
+  { method: 'GET', path: '/api/auth/config', servedBy: 'identity' },
+  { method: 'PUT', path: '/api/auth/config', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/smtp-config', servedBy: 'identity' },
+  { method: 'PUT', path: '/api/auth/smtp-config', servedBy: 'identity' },
+  { method: 'GET', path: '/api/auth/email-templates', servedBy: 'identity' },
+  { method: 'PUT', path: '/api/auth/email-templates/{type}', servedBy: 'identity' },
   // Served by the profiles app, compared with profiles' own document. Our PATCH extension (a key
   // set to `null` is removed) makes `name` and `avatar_url` nullable in ours: accepting more than
   // the reference is no difference to its clients, so it needs no entry below.
@@ -116,6 +123,10 @@ const DELIBERATE: Record<string, string> = {
   // A provider that refuses (access_denied) comes back with `error` and no code; it goes to the app as ?error=.
   'GET /api/auth/oauth/custom/{key}/callback query parameter code: required in the reference, optional in ours':
     "a provider's error comes back without a code",
+  // Until SMTP is enabled the sender is '' (InsForge answers '' too), which is no email address.
+  'GET /api/auth/smtp-config 200.senderEmail: format email in the reference, none in ours': "'' until SMTP is enabled, as InsForge answers",
+  'PUT /api/auth/smtp-config 200.senderEmail: format email in the reference, none in ours':
+    "'' while SMTP is disabled, as InsForge answers",
 };
 
 const KINDS = ['request', 'responses', 'statuses', 'parameters', 'security'] as const;

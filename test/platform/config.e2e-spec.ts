@@ -50,11 +50,13 @@ describe('identity refuses development secrets outside development', () => {
     ANON_KEY: 'anon_' + '0'.repeat(64),
     AUTH_HMAC_SECRET: 'dev-only-change-me-dev-only-change-me',
     ROOT_ADMIN_PASSWORD: 'change-this-password',
+    SMTP_SETTINGS_KEY: 'dev-only-smtp-settings-key-change-me',
   };
   const OWN = {
     ANON_KEY: OWN_ANON_KEY,
     AUTH_HMAC_SECRET: 'an-operator-chosen-secret-of-32-chars-or-more',
     ROOT_ADMIN_PASSWORD: 'an operator-chosen admin password',
+    SMTP_SETTINGS_KEY: 'an-operator-chosen-smtp-settings-key-0123',
   };
   const boot = (env: Record<string, string>) =>
     spawnSync(process.execPath, ['dist/apps/identity/main.js', 'migrate'], {

@@ -10,12 +10,13 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
   Validate,
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { BaseEnv, ToBool, WithRedis } from '@app/core';
-import { domainOf, HEX_COLOR, HOST_NAME } from './templates/mail-branding.js';
+import { BaseEnv, DEV_SMTP_SETTINGS_KEY, SecretWithDevelopmentDefault, ToBool, WithRedis } from '@app/core';
+import { domainOf, HEX_COLOR, HOST_NAME } from '@app/core/mail/mail-branding.js';
 
 /** MAIL_FROM must name an address with a domain: Message-IDs are made on it. */
 @ValidatorConstraint({ name: 'addressWithDomain' })
@@ -52,6 +53,10 @@ export class MailerConfig extends WithRedis(BaseEnv) {
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000) SMTP_CONNECTION_TIMEOUT_MS = 10_000;
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000) SMTP_GREETING_TIMEOUT_MS = 10_000;
   @Type(() => Number) @IsInt() @Min(100) @Max(600_000) SMTP_SOCKET_TIMEOUT_MS = 30_000;
+  /** opens the SMTP password saved through identity's admin API (the same value as identity's) */
+  @IsString() @MinLength(32) @SecretWithDevelopmentDefault([DEV_SMTP_SETTINGS_KEY]) SMTP_SETTINGS_KEY = DEV_SMTP_SETTINGS_KEY;
+  /** `host:port` entries a saved SMTP server may use although internal or on another port (as identity's) */
+  @IsOptional() @IsString() SMTP_ALLOWED_TARGETS?: string;
   @IsString() @IsNotEmpty() MAIL_OUTBOX_DIR = '.data/outbox';
   @IsOptional() @IsString() MAIL_TEMPLATES_DIR?: string;
 

@@ -5,8 +5,8 @@ import { startWorker } from '@app/core';
 import { DeliveryMarkers } from './delivery/delivery-markers.js';
 import { MailerConfig } from './mailer.config.js';
 import { MailerMetrics } from './mailer.metrics.js';
-import type { Branding } from './templates/mail-branding.js';
-import { loadTemplates, render } from './templates/templates.js';
+import type { Branding } from '@app/core/mail/mail-branding.js';
+import { loadTemplates, render, renderSaved } from '@app/core/mail/templates.js';
 import { MailTransport } from './transport/mail-transport.js';
 
 export type SendResult = 'sent' | 'duplicate';
@@ -43,7 +43,9 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
     if (!EMAIL_TEMPLATES.includes(mail.template)) throw new UnrecoverableError(`unknown template ${mail.template}`);
     let content;
     try {
-      content = render(this.templates[mail.template], mail.vars, this.branding);
+      content = mail.custom
+        ? renderSaved(mail.custom, mail.vars, this.branding)
+        : render(this.templates[mail.template], mail.vars, this.branding);
     } catch (err) {
       throw new UnrecoverableError(`cannot render ${mail.template}: ${(err as Error).message}`); // retrying cannot fix it
     }
@@ -55,18 +57,21 @@ export class SendEmailWorker implements OnApplicationBootstrap, OnApplicationShu
     if (claim === 'busy') throw new Error(`message ${mail.messageId} is being sent by another worker`);
     const stop = this.metrics.sendLatency.startTimer();
     try {
-      await this.transport.send({
-        // on our own domain, so mail systems can tell a resend of the same message (see README)
-        messageId: `<${mail.messageId}@${this.config.mailDomain}>`,
-        to: mail.to,
-        ...content,
-        headers: {
-          // RFC 3834: vacation responders and auto-replies must not answer
-          'Auto-Submitted': 'auto-generated',
-          'X-Auto-Response-Suppress': 'All',
-          ...(mail.requestId ? { 'X-Request-Id': mail.requestId } : {}),
+      await this.transport.send(
+        {
+          // on our own domain, so mail systems can tell a resend of the same message (see README)
+          messageId: `<${mail.messageId}@${this.config.mailDomain}>`,
+          to: mail.to,
+          ...content,
+          headers: {
+            // RFC 3834: vacation responders and auto-replies must not answer
+            'Auto-Submitted': 'auto-generated',
+            'X-Auto-Response-Suppress': 'All',
+            ...(mail.requestId ? { 'X-Request-Id': mail.requestId } : {}),
+          },
         },
-      });
+        mail.smtp,
+      );
     } catch (err) {
       await this.markers.release(mail.messageId).catch(() => undefined);
       throw err;

@@ -22,6 +22,8 @@ export const ERROR_CODES = Object.freeze({
   AUTH_UNSUPPORTED_PROVIDER: 'AUTH_UNSUPPORTED_PROVIDER',
   /** ours: the account is banned (only answered once the password or emailed code was proven) */
   AUTH_USER_BANNED: 'AUTH_USER_BANNED',
+  EMAIL_PROVIDER_NOT_CONFIGURED: 'EMAIL_PROVIDER_NOT_CONFIGURED',
+  EMAIL_SMTP_CONNECTION_FAILED: 'EMAIL_SMTP_CONNECTION_FAILED',
 } as const);
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -11,3 +11,4 @@ export * from './gorb/gorb.dto.js';
 export * from './insforge/oauth-flow.dto.js';
 export * from './insforge/admin.dto.js';
 export * from './insforge/users-admin.dto.js';
+export * from './insforge/admin-config.dto.js';

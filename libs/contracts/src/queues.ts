@@ -34,12 +34,41 @@ export interface JobMeta {
   occurredAt: string;
 }
 
+/** An AES-256-GCM box (libs/core secret-box), opened by the mailer with SMTP_SETTINGS_KEY. */
+export interface SealedValue {
+  enc: 'A256GCM';
+  iv: string;
+  ct: string;
+  tag: string;
+}
+
+/**
+ * The SMTP server saved through `PUT /api/auth/smtp-config`, as in force when the mail was
+ * requested. Absent: the mailer's own SMTP_* environment.
+ */
+export interface SmtpJobSettings {
+  host: string;
+  port: number;
+  username: string;
+  /** sealed for the `smtp-password:v1` purpose */
+  password: SealedValue;
+  senderEmail: string;
+  senderName: string;
+}
+
 export interface SendEmailJob extends JobMeta {
   /** stable id of this message: the outbox id; used as BullMQ job id and SMTP Message-ID */
   messageId: string;
   template: EmailTemplate;
   to: string;
   vars: { email: string; name?: string; token?: string; link?: string };
+  /**
+   * The mail settings in force when the intent was recorded (read in the same transaction), so a
+   * mail is rendered and sent with one consistent set whatever changes while it waits.
+   */
+  smtp?: SmtpJobSettings;
+  /** a template saved through `PUT /api/auth/email-templates/:type`; absent: the built-in one */
+  custom?: { subject: string; html: string };
 }
 
 export interface UserRegisteredEvent extends JobMeta {

@@ -23,3 +23,4 @@ export * from './database/sql.js';
 export * from './http/input-rules.js';
 export * from './errors/dependency-errors.js';
 export * from './health/lifecycle.js';
+export * from './crypto/secret-box.js';

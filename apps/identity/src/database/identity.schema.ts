@@ -6,6 +6,7 @@ import { SigningKey } from '../core/tokens/signing-key.entity.js';
 import { User, UserProvider } from '../core/users/user.entity.js';
 import { IdentityInitial1763800000000 } from './migrations/1763800000000-IdentityInitial.js';
 import { UsersSearchAndBans1764200000000 } from './migrations/1764200000000-UsersSearchAndBans.js';
+import { MailSettings1764300000000 } from './migrations/1764300000000-MailSettings.js';
 import { IdentityAuditEvents1764410000000 } from './migrations/1764410000000-IdentityAuditEvents.js';
 import { OAuthConfigs1764600000000 } from './migrations/1764600000000-OAuthConfigs.js';
 import { OAuthIdentities1764500000000 } from './migrations/1764500000000-OAuthIdentities.js';
@@ -20,6 +21,7 @@ export const IDENTITY_SCHEMA: SchemaOptions = {
     IdentityInitial1763800000000,
     AdminCredentials1764100000000,
     UsersSearchAndBans1764200000000,
+    MailSettings1764300000000,
     IdentityAuditEvents1764410000000,
     OAuthIdentities1764500000000,
     OAuthConfigs1764600000000,

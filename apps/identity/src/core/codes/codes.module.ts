@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MailSettingsModule } from '../auth-config/mail-settings.module.js';
 import { DataModule } from '../data/data.module.js';
 import { CodesRepository } from './codes.repository.js';
 import { CodesService } from './codes.service.js';
@@ -7,7 +8,7 @@ import { MailIntents } from './mail-intents.js';
 
 /** One-time codes and links, and the mails that carry them (recorded for the mailer). */
 @Module({
-  imports: [DataModule],
+  imports: [DataModule, MailSettingsModule],
   providers: [CodesRepository, CodesService, MailIntents, EmailService],
   exports: [CodesRepository, CodesService, EmailService],
 })

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { QUEUES, type EmailTemplate, type SendEmailJob } from '@app/contracts';
 import { Outbox } from '@app/core';
+import { MailSettingsRepository } from '../auth-config/mail-settings.repository.js';
 
 /**
  * Records "send this mail" in the caller's transaction (transactional outbox). The request never
@@ -9,9 +10,17 @@ import { Outbox } from '@app/core';
  */
 @Injectable()
 export class MailIntents {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly settings: MailSettingsRepository,
+  ) {}
 
-  record(m: EntityManager, mail: { template: EmailTemplate; to: string; vars: SendEmailJob['vars']; requestId?: string }): Promise<string> {
+  /** The job carries the saved SMTP settings and template in force now (see SendEmailJob). */
+  async record(
+    m: EntityManager,
+    mail: { template: EmailTemplate; to: string; vars: SendEmailJob['vars']; requestId?: string },
+  ): Promise<string> {
+    const settings = await this.settings.snapshot(m, mail.template);
     return this.outbox.add(m, QUEUES.EMAIL, 'send-email', (messageId) => ({
       messageId,
       template: mail.template,
@@ -19,6 +28,7 @@ export class MailIntents {
       vars: mail.vars,
       requestId: mail.requestId,
       occurredAt: new Date().toISOString(),
+      ...settings,
     }));
   }
 

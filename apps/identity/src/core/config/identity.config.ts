@@ -18,7 +18,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ANON_KEY_PATTERN } from '@app/contracts';
-import { BaseEnv, SecretWithDevelopmentDefault, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
+import { BaseEnv, DEV_SMTP_SETTINGS_KEY, SecretWithDevelopmentDefault, ToBool, WithDatabase, WithHttp, WithRedis } from '@app/core';
 import { parseOAuthClients } from '../oauth/providers/provider-configs.js';
 import { parseEndpointOverrides } from '../oauth/providers/provider-endpoints.js';
 
@@ -115,6 +115,18 @@ export class IdentityConfig extends WithHttp(WithRedis(WithDatabase(BaseEnv))) {
   @IsOptional() @IsString() @Validate(JsonSetting, [parseOAuthClients]) OAUTH_CLIENTS?: string;
   /** custom OIDC providers' discovery over plain http to 127.0.0.1/[::1]/localhost (local providers, tests); https otherwise */
   @ToBool() @IsBoolean() OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK = false;
+  /**
+   * Seals the SMTP password saved through the admin API, at rest and in the mail jobs; the mailer
+   * needs the same value to open it. Changing it makes the saved password unreadable (save it again).
+   */
+  @IsString() @MinLength(32) @SecretWithDevelopmentDefault([DEV_SMTP_SETTINGS_KEY]) SMTP_SETTINGS_KEY = DEV_SMTP_SETTINGS_KEY;
+  /**
+   * The mailer's SMTP server from its environment, when it has one. identity only checks that it is
+   * set: it makes a mail setup usable (requireEmailVerification may be turned on without saved SMTP).
+   */
+  @IsOptional() @IsString() SMTP_HOST?: string;
+  /** `host:port` entries a saved SMTP server may use although internal or on another port (an internal relay) */
+  @IsOptional() @IsString() SMTP_ALLOWED_TARGETS?: string;
 
   @IsString() @IsNotEmpty() GORB_INSTANCE_DOMAIN = 'localhost';
   @Type(() => Number) @IsInt() @Min(60) @Max(30 * 86400) GORB_ACCESS_TTL_SECONDS = 86400;

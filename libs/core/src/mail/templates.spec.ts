@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMAIL_TEMPLATES } from '@app/contracts';
 import { type Branding, domainOf, textColorOn } from './mail-branding.js';
-import { DEFAULT_TEMPLATES, loadTemplates, render, SAMPLE_VARIABLES } from './templates.js';
+import {
+  checkSavedTemplate,
+  DEFAULT_TEMPLATES,
+  loadTemplates,
+  render,
+  renderSaved,
+  SAMPLE_BRANDING,
+  SAMPLE_VARIABLES,
+} from './templates.js';
 
 const BRAND: Branding = { productName: 'Acme & Co', productUrl: 'https://acme.example/app?a=1&b=2', logoUrl: '', brandColor: '#0a7d32' };
 const CODE_KINDS = ['email-verification-code', 'request-otp', 'reset-password-code'] as const;
@@ -142,5 +150,36 @@ describe('operator templates (MAIL_TEMPLATES_DIR)', () => {
     expect(render(DEFAULT_TEMPLATES['email-verification-link'], SAMPLE_VARIABLES, BRAND).html).toContain(
       SAMPLE_VARIABLES.link!.replace(/=/g, '&#x3D;'),
     );
+  });
+});
+
+describe('templates saved through the admin API', () => {
+  it('renders a saved template with escaped values and a text part from its HTML', () => {
+    checkSavedTemplate('{{ token }} is your code', '<p>Hi {{ name }}, your code is <b>{{ token }}</b></p>');
+    const out = renderSaved(
+      { subject: '{{ token }} is your code', html: '<p>Hi {{ name }}, your code is <b>{{ token }}</b></p>' },
+      { email: 'a@example.com', name: '<img src=x>', token: '123456' },
+      SAMPLE_BRANDING,
+    );
+    expect(out.subject).toBe('123456 is your code');
+    expect(out.html).toContain('Hi &lt;img src&#x3D;x&gt;,');
+    expect(out.html).not.toContain('<img');
+    expect(out.text).toContain('your code is 123456');
+  });
+
+  it.each([
+    ['a partial', '{{> secrets }}'],
+    ['a helper that reads properties', "{{ lookup this 'constructor' }}"],
+    ['a prototype walk', '{{ constructor.constructor }}'],
+    ['__proto__', '{{ __proto__ }}'],
+    ['each', '{{#each this}}{{this}}{{/each}}'],
+    ['with', '{{#with email}}{{this}}{{/with}}'],
+    ['log', '{{ log token }}'],
+    ['an unknown variable', '{{ password }}'],
+    ['triple-stash', '<p>{{{ name }}}</p>'],
+    ['ampersand', '<p>{{& name }}</p>'],
+    ['bad syntax', '<p>{{#if token}}</p>'],
+  ])('refuses %s', (_what, html) => {
+    expect(() => checkSavedTemplate('Subject', html)).toThrow(Error);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
+import { convert } from 'html-to-text';
 import { EMAIL_TEMPLATES, type EmailTemplate, type SendEmailJob } from '@app/contracts';
 import { DEFAULT_TEMPLATES, type Template } from './default-templates.js';
 import { type Branding, type MailVariables, textColorOn } from './mail-branding.js';
@@ -136,4 +137,41 @@ export function loadTemplates(dir: string | undefined, branding: Branding): Reco
     }
   }
   return out;
+}
+
+/** Branding for checking a template where the mailer's MAIL_* settings are not known (identity). */
+export const SAMPLE_BRANDING: Branding = Object.freeze({
+  productName: 'Sample',
+  productUrl: 'https://example.com/',
+  logoUrl: 'https://example.com/logo.png',
+  brandColor: '#2563eb',
+});
+
+/** The text part of a saved template, which has only HTML: the rendered HTML as plain text. */
+export function textOf(html: string): string {
+  return convert(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+}
+
+/**
+ * A template saved through the admin API (`subject` and `bodyHtml`, as InsForge has them): it must
+ * pass {@link checkTemplate}, and its HTML may not use `{{{ x }}}` or `{{& x }}`, which would put a
+ * user's own name into the mail unescaped. Throws with what is wrong.
+ */
+export function checkSavedTemplate(subject: string, html: string): void {
+  let unescaped = false;
+  const visitor = new Handlebars.Visitor();
+  const descend = visitor.MustacheStatement.bind(visitor);
+  visitor.MustacheStatement = (node: hbs.AST.MustacheStatement) => {
+    if (!node.escaped) unescaped = true;
+    descend(node);
+  };
+  visitor.accept(Handlebars.parse(html));
+  if (unescaped) throw new Error('html: {{{ }}} and {{& }} are not allowed (values are HTML-escaped)');
+  checkTemplate({ subject, html, text: '' }, SAMPLE_BRANDING);
+}
+
+/** A saved template as the mailer renders it: the text part comes from the rendered HTML. */
+export function renderSaved(saved: { subject: string; html: string }, vars: SendEmailJob['vars'], branding: Branding): RenderedMail {
+  const out = render({ subject: saved.subject, html: saved.html, text: '' }, vars, branding);
+  return { ...out, text: textOf(out.html) };
 }
