@@ -12,7 +12,7 @@ const COLUMNS = `uid AS id, require_email_verification AS "requireEmailVerificat
   disable_signup AS "disableSignup", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** Field -> column of the patchable settings (the request DTO has validated every value). */
-const PATCHABLE: Record<Exclude<keyof UpdateAuthConfigRequest, never>, string> = {
+const PATCHABLE: Record<keyof UpdateAuthConfigRequest, string> = {
   requireEmailVerification: 'require_email_verification',
   passwordMinLength: 'password_min_length',
   requireNumber: 'require_number',

@@ -71,9 +71,27 @@ export class SmtpSettings {
       ].filter(Boolean);
       if (problems.length) throw invalidInput(problems.join(', '));
     }
+    // The handshake (up to three 10 s waits) happens before the transaction: a transaction left
+    // idle that long would be ended by the database (DB_IDLE_IN_TRANSACTION_TIMEOUT_MS).
+    let verifiedWith: SmtpRow['passwordSealed'] = null;
+    if (input.enabled) {
+      const existing = await this.repo.smtp();
+      const password =
+        input.password ??
+        (existing.passwordSealed && openString(this.config.SMTP_SETTINGS_KEY, SEAL_PURPOSES.SMTP_PASSWORD, existing.passwordSealed));
+      if (!password) throw invalidInput('SMTP password is required when enabling SMTP');
+      await this.verify(host, input.port, username, password);
+      verifiedWith = existing.passwordSealed;
+    } else if (!SMTP_PORTS_ALLOWED.includes(input.port) && !this.allowed.has(`${host.toLowerCase()}:${input.port}`)) {
+      throw invalidInput('port: Port must be one of: 25, 465, 587, 2525');
+    }
     return this.sql.transaction(async (q) => {
       await this.provider.lock(q);
       const existing = await this.repo.smtp(q, true);
+      // Another admin changed the password while this one was being checked: check again.
+      if (input.enabled && !input.password && JSON.stringify(existing.passwordSealed) !== JSON.stringify(verifiedWith)) {
+        throw invalidInput('The SMTP settings changed while they were being checked; try again');
+      }
       if (!input.enabled && !this.provider.fromEnvironment) {
         const [cfg] = await q.query<{ on: boolean }>(
           'auth-config-verification-lock',
@@ -84,15 +102,6 @@ export class SmtpSettings {
       const passwordSealed = input.password
         ? sealString(this.config.SMTP_SETTINGS_KEY, SEAL_PURPOSES.SMTP_PASSWORD, input.password)
         : existing.passwordSealed;
-      if (input.enabled) {
-        const password =
-          input.password ??
-          (existing.passwordSealed && openString(this.config.SMTP_SETTINGS_KEY, SEAL_PURPOSES.SMTP_PASSWORD, existing.passwordSealed));
-        if (!password) throw invalidInput('SMTP password is required when enabling SMTP');
-        await this.verify(host, input.port, username, password);
-      } else if (!SMTP_PORTS_ALLOWED.includes(input.port) && !this.allowed.has(`${host.toLowerCase()}:${input.port}`)) {
-        throw invalidInput('port: Port must be one of: 25, 465, 587, 2525');
-      }
       const row = await this.repo.saveSmtp(q, {
         enabled: input.enabled,
         host,
