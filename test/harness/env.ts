@@ -11,7 +11,7 @@ export const PORTS = {
   gateway: 18080 + OFFSET,
   identity: 13001 + OFFSET,
   /** a second identity replica (same database and Redis), started on demand by a test; the edge does not route it */
-  identity2: 13051 + OFFSET,
+  identity2: 13055 + OFFSET,
   profiles: 13002 + OFFSET,
   // Management ports (health and metrics only; the edge never routes them). The mailer has no other.
   identityManagement: 13111 + OFFSET,
