@@ -12,3 +12,4 @@ export * from './insforge/oauth-flow.dto.js';
 export * from './insforge/admin.dto.js';
 export * from './insforge/users-admin.dto.js';
 export * from './insforge/admin-config.dto.js';
+export * from './insforge/audit.dto.js';

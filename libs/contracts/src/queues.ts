@@ -14,6 +14,8 @@ export const QUEUES = Object.freeze({
    * so the request answers in the same time whatever the email.
    */
   IDENTITY_TASKS: 'identity-tasks',
+  /** identity -> identity: scheduled housekeeping (the audit log's retention), one job at a time */
+  IDENTITY_MAINTENANCE: 'identity-maintenance',
 } as const);
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -106,6 +108,9 @@ export interface EmailRequestedTask extends JobMeta {
   redirectTo?: string | null;
 }
 
+/** "Delete audit events older than AUDIT_RETENTION_DAYS", in bounded batches; scheduled hourly. */
+export type AuditRetentionTask = JobMeta;
+
 /** Queue -> job name -> payload. Producers and consumers are typed against this map. */
 export interface JobMap {
   [QUEUES.EMAIL]: { 'send-email': SendEmailJob };
@@ -116,6 +121,7 @@ export interface JobMap {
   };
   [QUEUES.IDENTITY_INBOX]: { 'profile.updated': ProfileUpdatedEvent };
   [QUEUES.IDENTITY_TASKS]: { 'verification-requested': EmailRequestedTask; 'reset-requested': EmailRequestedTask };
+  [QUEUES.IDENTITY_MAINTENANCE]: { 'audit.retention': AuditRetentionTask };
 }
 export type JobName<Q extends QueueName> = keyof JobMap[Q] & string;
 export type JobPayload<Q extends QueueName, N extends JobName<Q>> = JobMap[Q][N];

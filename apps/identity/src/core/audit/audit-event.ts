@@ -1,39 +1,7 @@
+import type { AuditActorType, AuditEventType } from '@app/contracts';
 import type { RequestMeta } from '@app/core';
 
-/**
- * Every kind of security event the audit log records. Names are stored in rows and used as filters,
- * so they are frozen like queue names: add new ones, never rename.
- */
-export const AUDIT_EVENT_TYPES = [
-  /** a session was issued for a proven credential (details.method: password, email_code, gorb_password, …) */
-  'sign_in.succeeded',
-  /** a credential was checked and refused (rate-limited attempts never reach the check, so never get here) */
-  'sign_in.failed',
-  /** a rotated refresh token was replayed after the grace window: its session was revoked */
-  'refresh_token.reused',
-  /** a password was reset with a code or link; every session of the user was revoked */
-  'password.reset',
-  /** a session ended on request (details.reason: logout, user_revoked, device_revoked, …) */
-  'session.revoked',
-  'user.created',
-  'user.deleted',
-  'user.banned',
-  'user.unbanned',
-  'admin.sign_in.succeeded',
-  'admin.sign_in.failed',
-  'admin.signed_out',
-  /** the auth policy (GET/PUT /api/auth/config) changed; details.fields names what */
-  'config.updated',
-  'smtp_config.updated',
-  'email_template.updated',
-  'oauth_config.updated',
-  'api_key.rotated',
-  'anon_key.rotated',
-] as const;
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
-
-export const AUDIT_ACTOR_TYPES = ['user', 'admin', 'api_key', 'anonymous', 'system'] as const;
-export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+export { AUDIT_ACTOR_TYPES, AUDIT_EVENT_TYPES, type AuditActorType, type AuditEventType } from '@app/contracts';
 
 /**
  * Who did it. `user`: the account's id; `admin`: the admin's id; `api_key`: the key's id (never

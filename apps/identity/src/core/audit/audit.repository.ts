@@ -65,12 +65,13 @@ export class AuditRepository {
     if (f.targetUserId) cond.push(`target_user_id = $${params.push(f.targetUserId)}::uuid`);
     if (f.from) cond.push(`occurred_at >= $${params.push(f.from)}`);
     if (f.to) cond.push(`occurred_at < $${params.push(f.to)}`);
-    if (f.beforeId) cond.push(`id < $${params.push(f.beforeId)}::bigint`);
+    if (f.beforeId) cond.push(`e.id < $${params.push(f.beforeId)}::bigint`);
     const where = cond.length ? `WHERE ${cond.join(' AND ')}` : '';
     // The statement depends on the filters, so it is not a named (prepared) one.
+    // `e.id`, the bigint: a bare `id` in ORDER BY would name the text column of the SELECT list.
     return this.sql.query<StoredAuditRow>(
       '',
-      `SELECT ${COLUMNS} FROM identity.audit_events ${where} ORDER BY id DESC LIMIT $${params.push(limit)}`,
+      `SELECT ${COLUMNS} FROM identity.audit_events e ${where} ORDER BY e.id DESC LIMIT $${params.push(limit)}`,
       params,
     );
   }
