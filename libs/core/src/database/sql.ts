@@ -18,6 +18,11 @@ export function asQueryable(m: EntityManager | Queryable): Queryable {
   return m instanceof EntityManager ? fromEntityManager(m) : m;
 }
 
+/** A Queryable as a plain `query(text, values)` runner (the outbox's `OutboxTx`), unnamed statements. */
+export function toTextRunner(q: Queryable): { query(text: string, values?: unknown[]): Promise<unknown> } {
+  return { query: (text, values) => q.query('', text, values) };
+}
+
 /**
  * Named prepared statements on TypeORM's own pg pool, for the hot paths (current session, refresh,
  * sign-in lookups): PostgreSQL parses and plans each once per connection, which measured about

@@ -4,10 +4,15 @@ import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DEFAULT_JOB_OPTIONS, type JobName, type JobPayload, type QueueName } from '@app/contracts';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
+
+/** What `Outbox.add` writes with: a TypeORM transaction, or any transaction that runs SQL text. */
+export interface OutboxTx {
+  query(text: string, parameters?: unknown[]): Promise<unknown>;
+}
 const PURGE_EVERY_MS = 3600_000;
 export interface OutboxOptions {
   /** schema holding the `outbox` table (each app has its own) */
@@ -57,7 +62,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Records a job inside the caller's transaction; returns its id (also the job id). */
   async add<Q extends QueueName, N extends JobName<Q>>(
-    manager: EntityManager,
+    manager: OutboxTx,
     queue: Q,
     name: N,
     payload: (id: string) => JobPayload<Q, N>,

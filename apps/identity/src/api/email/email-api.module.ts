@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../../core/audit/audit.module.js';
 import { AuthConfigModule } from '../../core/auth-config/auth-config.module.js';
 import { CodesModule } from '../../core/codes/codes.module.js';
 import { DataModule } from '../../core/data/data.module.js';
@@ -15,7 +16,7 @@ import { EmailController } from './email.controller.js';
  * that fulfils the send requests. Its worker stops before the modules it imports.
  */
 @Module({
-  imports: [SignInModule, UsersModule, PasswordsModule, SessionsModule, AuthConfigModule, CodesModule, DataModule],
+  imports: [AuditModule, SignInModule, UsersModule, PasswordsModule, SessionsModule, AuthConfigModule, CodesModule, DataModule],
   controllers: [EmailController],
   providers: [EmailFlowsService, EmailTasksWorker],
 })

@@ -14,6 +14,8 @@ import {
   type VerifyEmailRequest,
 } from '@app/contracts';
 import { invalidInput, Outbox, RateLimits, type RequestMeta } from '@app/core';
+import { auditActor } from '../../core/audit/audit-event.js';
+import { AuditLog } from '../../core/audit/audit-log.js';
 import type { AuthConfig } from '../../core/auth-config/auth-config.entity.js';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
 import type { AuthResult } from '../../core/sign-in/session-result.js';
@@ -68,6 +70,7 @@ export class EmailFlowsService {
     private readonly outbox: Outbox,
     private readonly cache: CurrentUserCache,
     private readonly claims: EmailClaims,
+    private readonly audit: AuditLog,
   ) {}
 
   /** 5 sends per 15 min per IP, and one per minute per recipient, known or not. */
@@ -152,10 +155,18 @@ export class EmailFlowsService {
       const user = await this.users.findByEmail(req.email, m);
       if (!user) return null;
       const claim = await this.claims.claim(m, user.id, 'verification', meta.requestId);
-      const s = await this.issuer.start(m, user.id, client, meta);
+      const s = await this.issuer.start(m, user.id, client, meta, { method: 'email_verification' });
       return { user: (await this.users.findById(user.id, m))!, claim, ...s };
     });
-    if (!out) return this.failedCode(meta);
+    if (!out) {
+      await this.audit.record(null, {
+        type: 'sign_in.failed',
+        actor: auditActor.anonymous(),
+        meta,
+        details: { api: 'insforge', method: 'email_verification', reason: 'invalid_code' },
+      });
+      return this.failedCode(meta);
+    }
     await this.claims.afterCommit(out.claim);
     return this.issuer.issue(out.user, out.session, out.refreshToken, client);
   }
@@ -241,6 +252,14 @@ export class EmailFlowsService {
       const claim = await this.claims.claim(m, user.id, 'password-reset', meta.requestId);
       await this.users.setPasswordHash(user.id, hash, m);
       const revoked = await this.sessions.revokeEverywhere(m, user.id, 'password_reset', meta.requestId);
+      await this.audit.record(m, {
+        type: 'password.reset',
+        // Whoever spent the reset token proved they read the account's mailbox.
+        actor: auditActor.user(user.id),
+        targetUserId: user.id,
+        meta,
+        details: { sessionsRevoked: claim.revokedSessions + revoked.sessionIds.length, emailClaimed: claim.claimed },
+      });
       return { userId: user.id, claim, revoked };
     });
     if (!done) return this.failedCode(meta, 'Invalid or expired verification token');

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../../core/audit/audit.module.js';
 import { AuthConfigModule } from '../../core/auth-config/auth-config.module.js';
 import { PasswordsModule } from '../../core/passwords/passwords.module.js';
 import { SessionsModule } from '../../core/sessions/sessions.module.js';
@@ -10,7 +11,7 @@ import { GorbService } from './gorb.service.js';
 
 /** The Gorb front door: /v1 (login, register, refresh, devices, revoke, logout). */
 @Module({
-  imports: [SignInModule, UsersModule, PasswordsModule, SessionsModule, AuthConfigModule],
+  imports: [AuditModule, SignInModule, UsersModule, PasswordsModule, SessionsModule, AuthConfigModule],
   controllers: [GorbController],
   providers: [GorbService, GorbTokenGuard],
 })

@@ -90,7 +90,7 @@ export class GorbController {
   @Delete('auth/logout')
   @HttpCode(200)
   @UseGuards(GorbTokenGuard)
-  logout(@GorbUser() me: GorbCaller) {
-    return this.gorb.logout(me.sessionId);
+  logout(@GorbUser() me: GorbCaller, @ReqMeta() meta: RequestMeta) {
+    return this.gorb.logout(me.userId, me.sessionId, meta);
   }
 }

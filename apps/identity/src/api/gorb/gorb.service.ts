@@ -11,6 +11,8 @@ import type {
   GorbRevokeRequest,
 } from '@app/contracts';
 import { ApiError, fromEntityManager, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { auditActor } from '../../core/audit/audit-event.js';
+import { AuditLog } from '../../core/audit/audit-log.js';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
 import { randomToken, sha256 } from '../../core/common/secrets.js';
 import { IdentityConfig } from '../../core/config/identity.config.js';
@@ -52,6 +54,7 @@ export class GorbService {
     private readonly authConfig: AuthConfigService,
     private readonly limits: RateLimits,
     private readonly events: UserEvents,
+    private readonly audit: AuditLog,
   ) {}
 
   userIdOf(u: Pick<UserRecord, 'id' | 'username'>): string {
@@ -64,8 +67,12 @@ export class GorbService {
     const byEmail = req.email !== undefined || identifier.includes('@');
     let user: UserRecord;
     try {
-      user = await this.passwords.check(identifier, req.password, meta, () =>
-        byEmail ? this.users.findByEmail(identifier) : this.users.findByUsername(identifier),
+      user = await this.passwords.check(
+        identifier,
+        req.password,
+        meta,
+        () => (byEmail ? this.users.findByEmail(identifier) : this.users.findByUsername(identifier)),
+        { api: 'gorb' },
       );
     } catch (err) {
       // The seed's 403 for bad credentials, the same for an unknown user and a wrong password.
@@ -75,7 +82,7 @@ export class GorbService {
     try {
       return await this.db.transaction(async (m) => {
         await this.passwords.assertUnchanged(m, user, () => new ApiError(403, 'FORBIDDEN', 'Email verification required'));
-        return this.startSession(m, user, req.device_name, meta);
+        return this.startSession(m, user, req.device_name, meta, { method: 'password' });
       });
     } catch (err) {
       if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
@@ -88,12 +95,14 @@ export class GorbService {
     user: UserRecord,
     deviceName: string | undefined,
     meta: RequestMeta,
+    signIn?: { method: string },
   ): Promise<GorbLoginResponse> {
     const { session, refreshToken } = await this.sessions.start(m, user.id, {
       api: 'gorb',
       clientType: 'gorb',
       deviceName: deviceName ?? 'Unknown device',
       meta,
+      signIn,
     });
     const accessToken = await this.issueAccessToken(m, session.id);
     return {
@@ -141,6 +150,13 @@ export class GorbService {
           emailVerified: false,
           profile: {},
         });
+        await this.audit.record(m, {
+          type: 'user.created',
+          actor: auditActor.anonymous(),
+          targetUserId: user.id,
+          meta,
+          details: { api: 'gorb', method: 'password' },
+        });
         const registeredEvent = await this.events.registered(m, user, {}, meta.requestId);
         return { registeredEvent, login: await this.startSession(m, user, req.device_name, meta) };
       });
@@ -177,19 +193,26 @@ export class GorbService {
     const user = await this.users.findById(userId);
     if (!user) throw badCredentials();
     try {
-      await this.passwords.check(`gorb-revoke:${userId}`, req.password, meta, async () => user);
+      await this.passwords.check(`gorb-revoke:${userId}`, req.password, meta, async () => user, {
+        api: 'gorb',
+        purpose: 'device_revoke',
+        actor: auditActor.user(userId),
+      });
     } catch (err) {
       if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
       throw err;
     }
-    const n = req.device_id
-      ? await this.sessions.revokeForUser(userId, req.device_id, 'device_revoked')
-      : await this.sessions.revokeAll(userId, 'device_revoked', { deviceName: req.device_name });
+    const n = await this.sessions.end(userId, req.device_id ? { sessionId: req.device_id } : { deviceName: req.device_name }, {
+      reason: 'device_revoked',
+      actor: auditActor.user(userId),
+      meta,
+      api: 'gorb',
+    });
     return { deleted: n > 0 };
   }
 
-  async logout(sessionId: string): Promise<{ success: true }> {
-    await this.sessions.revoke(sessionId, 'logout');
+  async logout(userId: string, sessionId: string, meta: RequestMeta): Promise<{ success: true }> {
+    await this.sessions.end(userId, { sessionId }, { reason: 'logout', actor: auditActor.user(userId), meta, api: 'gorb' });
     return { success: true };
   }
 }

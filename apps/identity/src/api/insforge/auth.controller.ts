@@ -64,7 +64,10 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const caller = await this.callers.of(req.headers);
-    return this.cookie.apply(reply, await this.auth.signUp(body, parseClientType(q.client_type), meta, caller.kind === 'admin'));
+    return this.cookie.apply(
+      reply,
+      await this.auth.signUp(body, parseClientType(q.client_type), meta, caller.kind === 'admin' ? caller.actor : undefined),
+    );
   }
 
   @ApiOperation({
@@ -138,16 +141,21 @@ export class AuthController {
     @Body() body: RefreshRequest,
     @Query() q: ClientTypeQuery,
     @Req() req: FastifyRequest,
+    @ReqMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.cookie.apply(
       reply,
-      await this.auth.logout(parseClientType(q.client_type), {
-        cookie: req.cookies[REFRESH_COOKIE],
-        csrfHeader: req.headers['x-csrf-token'],
-        bearer: parseBearer(req.headers.authorization),
-        bodyToken: body.refreshToken ?? body.refresh_token,
-      }),
+      await this.auth.logout(
+        parseClientType(q.client_type),
+        {
+          cookie: req.cookies[REFRESH_COOKIE],
+          csrfHeader: req.headers['x-csrf-token'],
+          bearer: parseBearer(req.headers.authorization),
+          bodyToken: body.refreshToken ?? body.refresh_token,
+        },
+        meta,
+      ),
     );
   }
 }

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import type { BearerCredential } from '@app/auth';
 import type { ClientKind, SessionTokensResponse, SignInRequest, SignUpRequest, SignUpResponse } from '@app/contracts';
 import { ApiError, invalidInput, RateLimits, type RequestMeta, Sql } from '@app/core';
+import { type AuditActor, auditActor } from '../../core/audit/audit-event.js';
+import { AuditLog } from '../../core/audit/audit-log.js';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
 import { CodesService } from '../../core/codes/codes.service.js';
 import { EmailService } from '../../core/codes/email.service.js';
@@ -49,14 +51,17 @@ export class AuthService {
     private readonly currentUsers: CurrentUserCache,
     private readonly claims: EmailClaims,
     private readonly sql: Sql,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
-   * `byAdmin`: an API key or an admin token (InsForge's "admin creation"): past `disableSignup`, no
+   * `admin`: an API key or an admin token (InsForge's "admin creation"): past `disableSignup`, no
    * redirect needed, no verification mail, `autoConfirm` honoured (the email counts as verified),
-   * and no refresh token or cookie for the caller, only the new user's access token.
+   * and no refresh token or cookie for the caller, only the new user's access token. `admin` names
+   * that admin or key (the audit record's actor).
    */
-  async signUp(req: SignUpRequest, client: ClientKind, meta: RequestMeta, byAdmin = false): Promise<AuthResult<SignUpResponse>> {
+  async signUp(req: SignUpRequest, client: ClientKind, meta: RequestMeta, admin?: AuditActor): Promise<AuthResult<SignUpResponse>> {
+    const byAdmin = admin !== undefined;
     await this.limits.consume('sign-up:ip', meta.ip);
     const cfg = await this.authConfig.get();
     if (cfg.disableSignup && !byAdmin) throw new ApiError(403, 'AUTH_SIGNUP_DISABLED', 'User signups are disabled for this project.');
@@ -77,6 +82,13 @@ export class AuthService {
     try {
       started = await this.db.transaction(async (m) => {
         const user = await this.users.insert(m, { email: req.email, passwordHash, emailVerified: confirmed, profile });
+        await this.audit.record(m, {
+          type: 'user.created',
+          actor: admin ?? auditActor.anonymous(),
+          targetUserId: user.id,
+          meta,
+          details: { api: 'insforge', method: 'password', ...(admin ? { autoConfirm: confirmed } : {}) },
+        });
         const registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
         if (verify && byAdmin) return { user, registeredEvent };
         if (verify) {
@@ -129,7 +141,7 @@ export class AuthService {
         user,
         () => new ApiError(403, 'FORBIDDEN', 'Email verification required', 'Please verify your email address before logging in'),
       );
-      return this.issuer.start(q, user.id, client, meta);
+      return this.issuer.start(q, user.id, client, meta, { method: 'password' });
     });
     return this.issuer.issue(user, s.session, s.refreshToken, client);
   }
@@ -141,27 +153,41 @@ export class AuthService {
     let claim: ClaimOutcome | undefined;
     let registeredEvent: string | undefined;
     const outcome = await this.db.transaction(
-      async (m): Promise<{ user: UserRecord; session: SessionRow; refreshToken: string } | 'bad' | 'disabled'> => {
+      async (m): Promise<{ user: UserRecord; session: SessionRow; refreshToken: string } | { bad: string | null } | 'disabled'> => {
         const check = await this.codes.consumeCode(m, req.email, 'sign_in', req.otp!);
-        if (!check.ok) return 'bad';
+        if (!check.ok) return { bad: (await this.users.findByEmail(req.email, m))?.id ?? null };
         let user = await this.users.findByEmail(req.email, m);
         if (!user) {
           if (cfg.disableSignup) return 'disabled';
           const profile = req.name ? { name: req.name } : {};
           user = await this.users.insert(m, { email: req.email, passwordHash: null, emailVerified: true, profile });
+          await this.audit.record(m, {
+            type: 'user.created',
+            actor: auditActor.anonymous(),
+            targetUserId: user.id,
+            meta,
+            details: { api: 'insforge', method: 'email_code' },
+          });
           registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
         } else {
           claim = await this.claims.claim(m, user.id, 'sign-in-code', meta.requestId);
         }
         await this.users.addProvider(m, user.id, 'email', req.email, { method: 'otp' });
         user = (await this.users.findById(user.id, m))!;
-        const s = await this.issuer.start(m, user.id, client, meta);
+        const s = await this.issuer.start(m, user.id, client, meta, { method: 'email_code' });
         return { user, ...s };
       },
     );
     await this.claims.afterCommit(claim);
-    if (outcome === 'bad') {
+    if (typeof outcome === 'object' && 'bad' in outcome) {
       await this.limits.penalize('verify-fail:ip', meta.ip);
+      await this.audit.record(null, {
+        type: 'sign_in.failed',
+        actor: auditActor.anonymous(),
+        targetUserId: outcome.bad,
+        meta,
+        details: { api: 'insforge', method: 'email_code', reason: 'invalid_code' },
+      });
       throw invalidOtp();
     }
     if (outcome === 'disabled') throw new ApiError(403, 'AUTH_SIGNUP_DISABLED', 'User signups are disabled for this project.');
@@ -204,23 +230,26 @@ export class AuthService {
   async logout(
     client: ClientKind,
     input: { cookie?: string; csrfHeader?: string | string[]; bearer: BearerCredential; bodyToken?: string },
+    meta: RequestMeta,
   ): Promise<AuthResult<{ success: true; message: string }>> {
+    const end = (userId: string, sessionId: string) =>
+      this.sessions.end(userId, { sessionId }, { reason: 'logout', actor: auditActor.user(userId), meta, api: 'insforge' });
     const done = { success: true as const, message: 'Logged out successfully' };
     if (input.bearer.kind === 'malformed') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid token');
     if (client === 'web' && input.cookie) {
       const session = await this.sessions.sessionOfRefreshToken(input.cookie);
       if (session) {
         if (!this.sessions.csrfMatches(session, input.csrfHeader)) throw new ApiError(403, 'FORBIDDEN', 'Invalid CSRF token');
-        await this.sessions.revoke(session.id, 'logout');
+        await end(session.userId, session.id);
       }
       return { body: done, cookie: 'clear' };
     }
     if (input.bodyToken) {
       const session = await this.sessions.sessionOfRefreshToken(input.bodyToken);
-      if (session) await this.sessions.revoke(session.id, 'logout');
+      if (session) await end(session.userId, session.id);
     } else if (input.bearer.kind === 'token') {
       const caller = await this.tokens.verify(input.bearer.token);
-      if (caller) await this.sessions.revokeForUser(caller.userId, caller.sessionId, 'logout');
+      if (caller) await end(caller.userId, caller.sessionId);
     }
     return { body: done, cookie: client === 'web' ? 'clear' : undefined };
   }

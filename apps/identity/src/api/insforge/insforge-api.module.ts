@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../../core/audit/audit.module.js';
 import { AuthConfigModule } from '../../core/auth-config/auth-config.module.js';
 import { CodesModule } from '../../core/codes/codes.module.js';
 import { CredentialsModule } from '../../core/credentials/credentials.module.js';
@@ -15,7 +16,17 @@ import { SessionsController } from './sessions.controller.js';
 
 /** The InsForge front door: /api/auth (accounts, sessions, public config) and the JWKS. */
 @Module({
-  imports: [SignInModule, UsersModule, PasswordsModule, SessionsModule, TokensModule, AuthConfigModule, CodesModule, CredentialsModule],
+  imports: [
+    AuditModule,
+    SignInModule,
+    UsersModule,
+    PasswordsModule,
+    SessionsModule,
+    TokensModule,
+    AuthConfigModule,
+    CodesModule,
+    CredentialsModule,
+  ],
   controllers: [PublicConfigController, AuthController, SessionsController, JwksController],
   providers: [AuthService],
 })

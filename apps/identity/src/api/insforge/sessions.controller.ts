@@ -14,6 +14,7 @@ import {
   SignInRequest,
 } from '@app/contracts';
 import { ApiError, invalidInput, ReqMeta, type RequestMeta } from '@app/core';
+import { auditActor } from '../../core/audit/audit-event.js';
 import { LiveSessionGuard } from '../../core/sessions/live-session.guard.js';
 import { SessionsService } from '../../core/sessions/sessions.service.js';
 import { RefreshCookie } from '../../core/sign-in/refresh-cookie.js';
@@ -89,8 +90,12 @@ export class SessionsController {
   @ApiInsforgeErrors({ 400: 'Missing or invalid `scope`', 401: LIVE_SESSION_401 })
   @Delete()
   @HttpCode(200)
-  async revokeMany(@CurrentUser() me: Principal, @Query() q: RevokeSessionsQuery) {
-    const revoked = await this.sessions.revokeAll(me.userId, 'user_revoked', { except: q.scope === 'others' ? me.sessionId : undefined });
+  async revokeMany(@CurrentUser() me: Principal, @Query() q: RevokeSessionsQuery, @ReqMeta() meta: RequestMeta) {
+    const revoked = await this.sessions.end(
+      me.userId,
+      { exceptSessionId: q.scope === 'others' ? me.sessionId : undefined },
+      { reason: 'user_revoked', actor: auditActor.user(me.userId), meta, details: { scope: q.scope } },
+    );
     return { success: true, revoked };
   }
 
@@ -106,9 +111,15 @@ export class SessionsController {
   async revokeOne(
     @CurrentUser() me: Principal,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => invalidInput('Invalid session ID format') })) id: string,
+    @ReqMeta() meta: RequestMeta,
   ) {
+    const ended = await this.sessions.end(
+      me.userId,
+      { sessionId: id },
+      { reason: 'user_revoked', actor: auditActor.user(me.userId), meta },
+    );
     // Someone else's session id is indistinguishable from an unknown one.
-    if ((await this.sessions.revokeForUser(me.userId, id, 'user_revoked')) === 0) throw new ApiError(404, 'NOT_FOUND', 'Session not found');
+    if (ended === 0) throw new ApiError(404, 'NOT_FOUND', 'Session not found');
     return { success: true, revoked: 1 };
   }
 }

@@ -108,7 +108,7 @@ export class OAuthFlows {
       throw new ApiError(400, 'AUTH_UNAUTHORIZED', 'PKCE verification failed');
     const user = await this.users.findById(grant.userId);
     if (!user) throw new ApiError(404, 'AUTH_USER_NOT_FOUND', 'User not found');
-    const s = await this.db.transaction((m) => this.issuer.start(m, user.id, client, meta));
+    const s = await this.db.transaction((m) => this.issuer.start(m, user.id, client, meta, { method: `oauth:${grant.provider}` }));
     return this.issuer.issue(user, s.session, s.refreshToken, client);
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { LiveSessionGuard } from './live-session.guard.js';
 import { SessionsRepository } from './sessions.repository.js';
@@ -6,7 +7,7 @@ import { SessionsService } from './sessions.service.js';
 
 /** Sessions and their refresh tokens (InsForge's and Gorb's alike), and the live-session guard. */
 @Module({
-  imports: [UsersModule],
+  imports: [AuditModule, UsersModule],
   providers: [SessionsRepository, SessionsService, LiveSessionGuard],
   exports: [SessionsRepository, SessionsService, LiveSessionGuard],
 })

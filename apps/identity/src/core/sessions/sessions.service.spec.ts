@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+import type { AuditLog } from '../audit/audit-log.js';
 import { Clock } from '../common/clock.js';
 import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../config/identity.config.js';
@@ -38,8 +40,10 @@ function fakeRepo(clock: FakeClock) {
       Object.assign(tokens.get(r.tokenHash.toString('hex'))!, { rotatedAt: clock.now(), successorSealed: r.successorSealed });
       tokens.set(r.nextHash.toString('hex'), { sessionId: r.sessionId, rotatedAt: null, successorSealed: null });
     },
-    revoke: async (where: { sessionId: string }) => {
-      sessions.get(where.sessionId)!.revokedAt = clock.now();
+    revoke: async (where: { sessionId: string; userId?: string }) => {
+      const s = sessions.get(where.sessionId);
+      if (!s || s.revokedAt || (where.userId && s.userId !== where.userId)) return [];
+      s.revokedAt = clock.now();
       return [where.sessionId];
     },
   };
@@ -52,6 +56,8 @@ describe('SessionsService refresh rotation', () => {
   let svc: SessionsService;
   let store: ReturnType<typeof fakeRepo>;
   let bans: { assertMayStartSession: jest.Mock };
+  let events: { sessionsRevoked: jest.Mock; revocationDelivered: jest.Mock };
+  let audit: { record: jest.Mock };
 
   beforeEach(() => {
     clock = new FakeClock();
@@ -63,13 +69,18 @@ describe('SessionsService refresh rotation', () => {
     });
     const cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
     bans = { assertMayStartSession: jest.fn(async () => undefined) };
+    events = { sessionsRevoked: jest.fn(async () => 'event-1'), revocationDelivered: jest.fn(async () => undefined) };
+    audit = { record: jest.fn(async () => undefined) };
+    const db = { transaction: (cb: (m: unknown) => unknown) => cb({ query: jest.fn() }) };
     svc = new SessionsService(
       store.repo as unknown as SessionsRepository,
       clock,
       config,
       cache as unknown as CurrentUserCache,
-      {} as unknown as UserEvents,
+      events as unknown as UserEvents,
       bans as unknown as UserBans,
+      audit as unknown as AuditLog,
+      db as unknown as DataSource,
     );
   });
 
@@ -109,7 +120,58 @@ describe('SessionsService refresh rotation', () => {
     expect(store.sessions.get(session.id)!.revokedAt).not.toBeNull();
     // ...and counts once for the alert on refresh-token reuse.
     expect((await refreshTokenReuse.get()).values[0]?.value).toBe(reusesBefore + 1);
+    // ...tells profiles in the same transaction, waits for it, and leaves its audit record.
+    expect(events.sessionsRevoked).toHaveBeenCalledWith(expect.anything(), 'u1', [session.id], 'r');
+    expect(events.revocationDelivered).toHaveBeenCalledWith('event-1');
+    expect(audit.record).toHaveBeenCalledWith(expect.anything(), {
+      type: 'refresh_token.reused',
+      actor: { type: 'anonymous', id: null },
+      targetUserId: 'u1',
+      targetId: session.id,
+      meta,
+      details: { api: 'insforge' },
+    });
     await expect(svc.rotate(b, meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+  });
+
+  it('a sign-in records sign_in.succeeded in its transaction; a sign-up’s first session does not', async () => {
+    await begin();
+    expect(audit.record).not.toHaveBeenCalled();
+    const tx = {} as never;
+    const { session } = await svc.start(tx, 'u1', { api: 'gorb', clientType: 'gorb', meta, signIn: { method: 'password' } });
+    expect(audit.record).toHaveBeenCalledWith(tx, {
+      type: 'sign_in.succeeded',
+      actor: { type: 'user', id: 'u1' },
+      targetUserId: 'u1',
+      targetId: session.id,
+      meta,
+      details: { api: 'gorb', method: 'password' },
+    });
+  });
+
+  it('end(): revokes, records session.revoked and user.sessions-revoked together, then waits for profiles', async () => {
+    const { session } = await begin();
+    const actor = { type: 'user' as const, id: 'u1' };
+    expect(await svc.end('u1', { sessionId: session.id }, { reason: 'logout', actor, meta, api: 'insforge' })).toBe(1);
+    expect(store.sessions.get(session.id)!.revokedAt).not.toBeNull();
+    expect(events.sessionsRevoked).toHaveBeenCalledWith(expect.anything(), 'u1', [session.id], 'r');
+    expect(audit.record).toHaveBeenCalledWith(expect.anything(), {
+      type: 'session.revoked',
+      actor,
+      targetUserId: 'u1',
+      targetId: session.id,
+      meta,
+      details: { reason: 'logout', api: 'insforge', count: 1 },
+    });
+    expect(events.revocationDelivered).toHaveBeenCalledWith('event-1');
+    // Nothing left to end (already revoked, or another user's session): nothing recorded.
+    audit.record.mockClear();
+    events.sessionsRevoked.mockClear();
+    expect(await svc.end('u1', { sessionId: session.id }, { reason: 'logout', actor, meta })).toBe(0);
+    const other = await begin();
+    expect(await svc.end('u2', { sessionId: other.session.id }, { reason: 'user_revoked', actor, meta })).toBe(0);
+    expect(audit.record).not.toHaveBeenCalled();
+    expect(events.sessionsRevoked).not.toHaveBeenCalled();
   });
 
   it('refuses malformed, unknown and expired tokens', async () => {

@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isOpaqueToken } from '@app/contracts';
-import { ApiError, asQueryable, fromEntityManager, type Queryable, type RequestMeta } from '@app/core';
+import { ApiError, asQueryable, fromEntityManager, type Queryable, type RequestMeta, toTextRunner } from '@app/core';
+import { type AuditActor, auditActor } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { Clock } from '../common/clock.js';
 import { UserBans } from '../users/user-bans.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
@@ -25,6 +28,19 @@ export interface RevokedEverywhere {
   event?: string;
 }
 
+/** Why a session ended on request (`session.revoked`'s details.reason; the sessions row's revoked_reason). */
+export type SessionEndReason = 'logout' | 'user_revoked' | 'device_revoked';
+
+/** Who ended sessions, how, and from which request: for the audit log. */
+export interface SessionEnd {
+  reason: SessionEndReason;
+  actor: AuditActor;
+  meta?: RequestMeta;
+  api?: 'insforge' | 'gorb';
+  /** extra audit details (`scope` of a DELETE /sessions) */
+  details?: Record<string, string>;
+}
+
 export const invalidRefreshToken = () => new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
 
 /** How far a replayed successor chain is followed (tab A refreshed twice before tab B's replay). */
@@ -45,6 +61,8 @@ export class SessionsService {
     private readonly cache: CurrentUserCache,
     private readonly events: UserEvents,
     private readonly bans: UserBans,
+    private readonly audit: AuditLog,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   isLive(s: SessionRow, now = this.clock.now()): boolean {
@@ -58,7 +76,14 @@ export class SessionsService {
   async start(
     m: EntityManager | Queryable,
     userId: string,
-    opts: { api: 'insforge' | 'gorb'; clientType: string; deviceName?: string | null; meta: RequestMeta },
+    opts: {
+      api: 'insforge' | 'gorb';
+      clientType: string;
+      deviceName?: string | null;
+      meta: RequestMeta;
+      /** a sign-in (not a sign-up's first session): recorded as `sign_in.succeeded` with this method */
+      signIn?: { method: 'password' | 'email_code' | 'email_verification' | (string & {}) };
+    },
   ): Promise<StartedSession> {
     const now = this.clock.now().getTime();
     const absolute = new Date(now + this.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
@@ -78,6 +103,16 @@ export class SessionsService {
       idleExpiresAt: idle,
       absoluteExpiresAt: absolute,
     });
+    if (opts.signIn) {
+      await this.audit.record(q, {
+        type: 'sign_in.succeeded',
+        actor: auditActor.user(userId),
+        targetUserId: userId,
+        targetId: session.id,
+        meta: opts.meta,
+        details: { api: opts.api, method: opts.signIn.method },
+      });
+    }
     return { session, refreshToken };
   }
 
@@ -105,7 +140,7 @@ export class SessionsService {
   async rotate(token: string, meta: RequestMeta, check?: (s: SessionRow) => void): Promise<StartedSession> {
     if (!isOpaqueToken(token)) throw invalidRefreshToken();
     const hash = sha256(token);
-    const outcome = await this.repo.sql.transaction(async (m): Promise<StartedSession | { reused: string } | 'invalid'> => {
+    const outcome = await this.repo.sql.transaction(async (m): Promise<StartedSession | { reused: RevokedEverywhere } | 'invalid'> => {
       const found = await this.repo.findByRefreshHash(m, hash, true);
       if (!found || !this.isLive(found.session)) return 'invalid';
       const { token: row, session } = found;
@@ -128,13 +163,25 @@ export class SessionsService {
       }
       const live = await this.replayedSuccessor(m, token, row.rotatedAt, row.successorSealed, now);
       if (live) return { session, refreshToken: live };
-      await this.repo.revoke({ sessionId: session.id }, 'refresh_token_reuse', m);
-      return { reused: session.id };
+      // Theft: the session dies with its record, and profiles is told in the same transaction.
+      const sessionIds = await this.repo.revoke({ sessionId: session.id }, 'refresh_token_reuse', m);
+      const event = sessionIds.length
+        ? await this.events.sessionsRevoked(toTextRunner(m), session.userId, sessionIds, meta.requestId)
+        : undefined;
+      await this.audit.record(m, {
+        type: 'refresh_token.reused',
+        actor: auditActor.anonymous(),
+        targetUserId: session.userId,
+        targetId: session.id,
+        meta,
+        details: { api: session.api },
+      });
+      return { reused: { userId: session.userId, sessionIds, event } };
     });
     if (outcome === 'invalid') throw invalidRefreshToken();
     if ('reused' in outcome) {
       refreshTokenReuse.inc();
-      this.cache.invalidateSessions([outcome.reused]);
+      await this.afterEnded(outcome.reused);
       throw invalidRefreshToken();
     }
     return outcome;
@@ -160,24 +207,41 @@ export class SessionsService {
     return null;
   }
 
-  async revoke(sessionId: string, reason: string): Promise<number> {
-    const ids = await this.repo.revoke({ sessionId }, reason);
-    this.cache.invalidateSessions([sessionId]);
-    return ids.length;
+  /**
+   * Ends sessions of `userId` on request (logout, DELETE /sessions*, Gorb revoke and logout): one
+   * named session, all but one, or those of a device name. In one transaction the sessions are
+   * revoked, `session.revoked` is recorded in the audit log and `user.sessions-revoked` in the
+   * outbox for profiles (whose writes would otherwise accept their access tokens until they
+   * expire); after the commit every replica forgets them and the request waits, bounded, until
+   * profiles refuses their tokens too. Returns how many live sessions ended (0: nothing recorded).
+   */
+  async end(userId: string, which: { sessionId?: string; exceptSessionId?: string; deviceName?: string }, e: SessionEnd): Promise<number> {
+    const done = await this.db.transaction(async (m): Promise<RevokedEverywhere> => {
+      const sessionIds = await this.repo.revoke({ userId, ...which }, e.reason, fromEntityManager(m));
+      if (!sessionIds.length) return { userId, sessionIds };
+      const event = await this.events.sessionsRevoked(m, userId, sessionIds, e.meta?.requestId);
+      await this.audit.record(m, {
+        type: 'session.revoked',
+        actor: e.actor,
+        targetUserId: userId,
+        targetId: which.sessionId ?? null,
+        meta: e.meta,
+        details: { reason: e.reason, ...(e.api ? { api: e.api } : {}), count: sessionIds.length, ...e.details },
+      });
+      return { userId, sessionIds, event };
+    });
+    await this.afterEnded(done);
+    return done.sessionIds.length;
   }
 
-  async revokeForUser(userId: string, sessionId: string, reason: string): Promise<number> {
-    const ids = await this.repo.revoke({ sessionId, userId }, reason);
-    this.cache.invalidateSessions([sessionId]);
-    return ids.length;
+  /** After sessions ended on request or by reuse: as afterRevokedEverywhere, for just those sessions. */
+  private async afterEnded(done: RevokedEverywhere): Promise<void> {
+    if (!done.sessionIds.length) return;
+    this.cache.invalidateSessions(done.sessionIds);
+    if (done.event) await this.events.revocationDelivered(done.event);
   }
 
-  /** All (or all other) sessions of a user; in a caller's transaction, invalidate again after commit. */
-  async revokeAll(userId: string, reason: string, opts: { except?: string; m?: EntityManager; deviceName?: string } = {}): Promise<number> {
-    return (await this.revokeAllIds(userId, reason, opts)).length;
-  }
-
-  /** As revokeAll, returning the ids of the sessions it revoked. */
+  /** All (or all other) sessions of a user, in a caller's transaction; returns the ids it revoked (invalidate again after commit). */
   async revokeAllIds(
     userId: string,
     reason: string,

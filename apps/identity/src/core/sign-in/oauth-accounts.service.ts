@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ApiError, type RequestMeta } from '@app/core';
+import { auditActor } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { AuthConfigService } from '../auth-config/auth-config.service.js';
 import { type ClaimOutcome, EmailClaims } from './email-claims.service.js';
 import { UserEvents } from '../users/user-events.js';
@@ -38,6 +40,7 @@ export class OAuthAccounts {
     private readonly claims: EmailClaims,
     private readonly events: UserEvents,
     private readonly authConfig: AuthConfigService,
+    private readonly audit: AuditLog,
   ) {}
 
   async signIn(profile: ProviderProfile, meta: RequestMeta): Promise<UserRecord> {
@@ -74,6 +77,13 @@ export class OAuthAccounts {
       if (cfg.disableSignup) throw signupDisabled();
       const data = { ...(profile.name ? { name: profile.name } : {}), ...(profile.avatarUrl ? { avatar_url: profile.avatarUrl } : {}) };
       const created = await this.users.insert(m, { email, passwordHash: null, emailVerified: profile.emailVerified, profile: data });
+      await this.audit.record(m, {
+        type: 'user.created',
+        actor: auditActor.anonymous(),
+        targetUserId: created.id,
+        meta,
+        details: { api: 'insforge', method: 'oauth', provider: profile.provider },
+      });
       registered = await this.events.registered(m, created, data, meta.requestId);
       await this.identities.link(m, created.id, profile);
       return this.users.findById(created.id, m);

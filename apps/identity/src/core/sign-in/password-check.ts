@@ -1,11 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApiError, asQueryable, type Queryable, RateLimits, type RequestMeta } from '@app/core';
+import { type AuditActor, auditActor } from '../audit/audit-event.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { normalizePassword } from '../passwords/password-policy.js';
 import { type UserRecord, UsersRepository } from '../users/users.repository.js';
 
 export const invalidCredentials = () => new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid credentials');
+
+/** How a refused check is recorded: which API, and for what when it is not a sign-in. */
+export interface PasswordCheckContext {
+  api: 'insforge' | 'gorb';
+  /** e.g. `device_revoke`: a signed-in user re-proving the password (then the actor is that user) */
+  purpose?: string;
+  actor?: AuditActor;
+}
 
 /**
  * The one password check every front door uses: rate limits per IP and per identifier, failures
@@ -20,10 +30,21 @@ export class PasswordCheck {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly limits: RateLimits,
+    private readonly audit: AuditLog,
   ) {}
 
-  /** The account whose password this is; 401 invalidCredentials() for any failure, alike. */
-  async check(identifier: string, rawPassword: string, meta: RequestMeta, lookup?: () => Promise<UserRecord | null>): Promise<UserRecord> {
+  /**
+   * The account whose password this is; 401 invalidCredentials() for any failure, alike. A refused
+   * password is recorded as `sign_in.failed` (attempts the rate limits refuse never reach the hash,
+   * nor the audit log: the limits bound how fast anyone can add such events).
+   */
+  async check(
+    identifier: string,
+    rawPassword: string,
+    meta: RequestMeta,
+    lookup?: () => Promise<UserRecord | null>,
+    context: PasswordCheckContext = { api: 'insforge' },
+  ): Promise<UserRecord> {
     const idKey = RateLimits.key(identifier);
     const idIpKey = RateLimits.key(identifier, meta.ip);
     // Four Redis round trips, but two waits: the failure counters are only read, so they are read
@@ -41,6 +62,18 @@ export class PasswordCheck {
     if (!user || !ok) {
       await this.limits.penalize('sign-in-fail:id-ip', idIpKey);
       await this.limits.penalize('sign-in-fail:id', idKey);
+      await this.audit.record(null, {
+        type: 'sign_in.failed',
+        actor: context.actor ?? auditActor.anonymous(),
+        targetUserId: user?.id ?? null,
+        meta,
+        details: {
+          api: context.api,
+          method: 'password',
+          reason: 'invalid_credentials',
+          ...(context.purpose ? { purpose: context.purpose } : {}),
+        },
+      });
       throw invalidCredentials();
     }
     // No failures counted a moment ago: nothing to clear (one Redis round trip fewer per sign-in).

@@ -17,9 +17,9 @@ export class SessionIssuer {
     private readonly tokens: AccessTokens,
   ) {}
 
-  /** An InsForge session for `userId`, inside the caller's transaction. */
-  start(m: EntityManager | Queryable, userId: string, client: ClientKind, meta: RequestMeta) {
-    return this.sessions.start(m, userId, { api: 'insforge', clientType: client, meta });
+  /** An InsForge session for `userId`, inside the caller's transaction; `signIn` records the sign-in. */
+  start(m: EntityManager | Queryable, userId: string, client: ClientKind, meta: RequestMeta, signIn?: { method: string }) {
+    return this.sessions.start(m, userId, { api: 'insforge', clientType: client, meta, signIn });
   }
 
   /** Tokens for a session: cookie + csrfToken for web clients, refreshToken in the body otherwise. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthConfigModule } from '../auth-config/auth-config.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { CodesModule } from '../codes/codes.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { PasswordsModule } from '../passwords/passwords.module.js';
@@ -18,7 +19,7 @@ import { SessionIssuer } from './session-issuer.js';
  * cookie, CSRF), the redirect allow-list, the claim of an email address and OAuth account resolution.
  */
 @Module({
-  imports: [UsersModule, PasswordsModule, SessionsModule, TokensModule, CodesModule, AuthConfigModule, OAuthModule],
+  imports: [AuditModule, UsersModule, PasswordsModule, SessionsModule, TokensModule, CodesModule, AuthConfigModule, OAuthModule],
   providers: [PasswordCheck, SessionIssuer, RedirectCheck, RefreshCookie, EmailClaims, OAuthAccounts],
   exports: [PasswordCheck, SessionIssuer, RedirectCheck, RefreshCookie, EmailClaims, OAuthAccounts],
 })

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { QUEUES } from '@app/contracts';
-import { Outbox } from '@app/core';
+import { Outbox, type OutboxTx } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
 import { ProfileHandoff } from './profile-handoff.js';
 
@@ -25,10 +25,10 @@ export class UserEvents {
   }
 
   /**
-   * Sessions revoked for a security reason (an account claim, a password reset): profiles refuses
-   * their still valid access tokens until those expire.
+   * Sessions revoked (an account claim, a password reset, a logout, a revoke, a reused refresh
+   * token): profiles refuses their still valid access tokens until those expire.
    */
-  sessionsRevoked(m: EntityManager, userId: string, sessionIds: string[], requestId?: string): Promise<string> {
+  sessionsRevoked(m: OutboxTx, userId: string, sessionIds: string[], requestId?: string): Promise<string> {
     const tokensExpireBy = new Date(Date.now() + this.config.JWT_ACCESS_TTL_SECONDS * 1000).toISOString();
     return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.sessions-revoked', () => ({
       userId,
