@@ -170,10 +170,6 @@ export const answers = (url: string) =>
 /** Starts one process of the stack and waits until it is ready. */
 export async function start(name: ProcName, env: Record<string, string> = {}, opts: { waitReady?: boolean } = {}): Promise<number> {
   const cmd = COMMANDS[name];
-  // One process per name: a running one (left by an earlier file, or started with other settings)
-  // is stopped first. Otherwise the new one dies on the taken port while the old one answers the
-  // ready check, the old one keeps serving with its old environment, and it outlives stopAll().
-  if (alive(readState()[name])) await stop(name);
   mkdirSync(LOGS, { recursive: true });
   const log = openSync(join(LOGS, `${name}.log`), 'a');
   const childEnv = { ...process.env, ...stackEnv(), ...cmd.env, ...cmd.lazyEnv?.(), ...env };
