@@ -38,7 +38,10 @@ export class EmailTemplatesController {
       'A template that does not render (unknown variable, helper or partial, `{{{ }}}`, bad syntax) is refused. The mailer uses it for mail requested afterwards.',
   })
   @ApiOkResponse({ type: EmailTemplateDto })
-  @ApiAdminErrors({ 400: 'Invalid template type, invalid input, or a template that does not render (INVALID_INPUT)' })
+  @ApiAdminErrors({
+    400: 'Invalid template type, invalid input, or a template that does not render (INVALID_INPUT)',
+    404: 'A type segment that names no route (such as an encoded path)',
+  })
   @Put(':type')
   save(
     @Param() params: EmailTemplateTypeParam,
