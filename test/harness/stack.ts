@@ -170,6 +170,10 @@ export const answers = (url: string) =>
 /** Starts one process of the stack and waits until it is ready. */
 export async function start(name: ProcName, env: Record<string, string> = {}, opts: { waitReady?: boolean } = {}): Promise<number> {
   const cmd = COMMANDS[name];
+  // One process per name. A second one would die on the taken port while the first answered its
+  // ready check with other settings: say so instead (the file that started it must stop it).
+  const running = readState()[name];
+  if (alive(running)) throw new Error(`${name} is already running (pid ${running}): stop('${name}') before starting it again`);
   mkdirSync(LOGS, { recursive: true });
   const log = openSync(join(LOGS, `${name}.log`), 'a');
   const childEnv = { ...process.env, ...stackEnv(), ...cmd.env, ...cmd.lazyEnv?.(), ...env };

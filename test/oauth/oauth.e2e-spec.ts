@@ -452,6 +452,10 @@ describe('two identity replicas', () => {
     const { alive, pidOf, start } = await import('../harness/stack.js');
     if (!alive(pidOf('identity2'))) await start('identity2');
   });
+  afterAll(async () => {
+    const { stop } = await import('../harness/stack.js');
+    await stop('identity2');
+  });
 
   it('authorize on one, callback on the other, exchange on either', async () => {
     const one = `http://127.0.0.1:${PORTS.identity}`;
