@@ -168,7 +168,12 @@ describe('deadlines: Redis (REDIS_*)', () => {
 
 describe('deadlines: SMTP (SMTP_*)', () => {
   const transport = (port: number, over: Record<string, string>) => {
-    const { config: c, problems } = configProblems(MailerConfig, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), ...over });
+    const { config: c, problems } = configProblems(MailerConfig, {
+      NODE_ENV: 'test',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(port),
+      ...over,
+    });
     if (problems.length) throw new Error(problems.join('; '));
     return new MailTransport(c);
   };
