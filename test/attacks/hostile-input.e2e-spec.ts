@@ -103,6 +103,25 @@ describe('hostile query strings and paths', () => {
       expect4xx(`user ${id}`, await call('GET', `/api/auth/users/${id}`, { headers: apiKey }));
   });
 
+  it('encoded dot segments in a path parameter reach no other route (the edge resolves them, the app sees the raw path)', async () => {
+    // nginx decodes %2F before it resolves '..' and picks a location; the app behind it gets the raw
+    // path. Each would answer 200 to this API key at its resolved path: here it is refused.
+    for (const path of [
+      '/api/auth/users/..%2F..%2Fauth%2Fconfig',
+      '/api/auth/profiles/..%2Fusers',
+      '/api/auth/profiles/..%2F..%2F..%2Fv1%2Fsessions',
+      '/v1/..%2Fapi%2Fauth%2Fusers',
+      '/api/auth/email-templates/..%2F..%2Fauth%2Fsmtp-config',
+      '/api/auth/oauth/google%2F..%2F..%2Fusers/config',
+      '/api/auth/users/%2e%2e%2fconfig',
+    ]) {
+      const r = await call('GET', path, { headers: apiKey, ip: randomIp() });
+      // 404, or 400 from the route the raw path names (users/:userId refuses '../../auth/config')
+      expect([path, [400, 404].includes(r.status)]).toEqual([path, true]);
+      expectNo5xx(path, r);
+    }
+  });
+
   it('extra authorize parameters never replace ours (state, redirect_uri, code_challenge, nonce, client_id)', async () => {
     const ours = 'c'.repeat(43);
     const q = new URLSearchParams({ redirect_uri: 'http://app.example.test/', code_challenge: ours });
