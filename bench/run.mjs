@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { cpuBreakdown, cpuMeter } from './lib/cpu.mjs';
 import { call, pacedProcess, percentiles, pool, saturate } from './lib/load.mjs';
+import { argon2Env, BENCH_ANON_KEY, benchPorts, platformEnv, urlsOf } from './lib/platform.mjs';
 import { markdownReport, printReport } from './lib/report.mjs';
 import { Stack } from './lib/stack.mjs';
 import { saturateWrk, wrkAvailable } from './lib/wrk.mjs';
@@ -21,26 +22,8 @@ const env = process.env;
 const int = (name, dflt) => (env[name] === undefined || env[name] === '' ? dflt : Number(env[name]));
 
 // ---- configuration -------------------------------------------------------------------------------
-const PORT_BASE = int('BENCH_PORT_BASE', 29000);
-const PORTS = {
-  identity: PORT_BASE + 1,
-  profiles: PORT_BASE + 2,
-  identityManagement: PORT_BASE + 11,
-  profilesManagement: PORT_BASE + 12,
-  mailerManagement: PORT_BASE + 13,
-  mailer2Management: PORT_BASE + 14,
-  smtp: PORT_BASE + 25,
-  sinkHttp: PORT_BASE + 26,
-  redis: PORT_BASE + 79,
-  gateway: PORT_BASE + 80,
-  hello: PORT_BASE + 90,
-};
-const URLS = {
-  gateway: `http://127.0.0.1:${PORTS.gateway}`,
-  identity: `http://127.0.0.1:${PORTS.identity}`,
-  profiles: `http://127.0.0.1:${PORTS.profiles}`,
-  sink: `http://127.0.0.1:${PORTS.sinkHttp}`,
-};
+const PORTS = benchPorts();
+const URLS = urlsOf(PORTS);
 const DURATION = int('BENCH_DURATION', 8); // seconds per saturating run
 const WARMUP = int('BENCH_WARMUP', 1); // seconds of discarded load before each run
 const HALF_DURATION = int('BENCH_HALF_DURATION', 5);
@@ -53,11 +36,7 @@ const MAIL_RATE = int('BENCH_MAIL_RATE', 50); // send-otp requests per second in
 const DIRECTORY_USERS = int('BENCH_DIRECTORY_USERS', 100_000); // users seeded for the admin search
 /** BENCH_ONLY=machine,insforge,gorb,admin,mail (comma-separated) runs a subset, for working on the bench. */
 const ONLY = new Set((env.BENCH_ONLY || 'machine,insforge,gorb,admin,mail').split(',').map((x) => x.trim()));
-const ARGON2 = {
-  PASSWORD_ARGON2_MEMORY_KIB: String(int('PASSWORD_ARGON2_MEMORY_KIB', 19456)),
-  PASSWORD_ARGON2_TIME_COST: String(int('PASSWORD_ARGON2_TIME_COST', 2)),
-  PASSWORD_ARGON2_PARALLELISM: String(int('PASSWORD_ARGON2_PARALLELISM', 1)),
-};
+const ARGON2 = argon2Env();
 const CORES = cpus().length;
 /**
  * The fast endpoints (and the hello ceiling) are loaded with wrk when it is installed: autocannon
@@ -74,51 +53,10 @@ if (!/_bench$/.test(DB_NAME)) {
   process.exit(64);
 }
 
-const ANON_KEY = 'anon_' + 'be'.repeat(32);
+const ANON_KEY = BENCH_ANON_KEY;
 const PASSWORD = 'Bench-Passw0rd!';
 const ADMIN = { username: 'bench-admin', password: 'bench-only-admin-password-0000' };
-const stackEnv = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  DB_HOST: env.DB_HOST ?? '127.0.0.1',
-  DB_PORT: env.DB_PORT ?? '5432',
-  DB_USER: env.DB_USER ?? 'auth',
-  DB_PASSWORD: env.DB_PASSWORD ?? 'auth',
-  DB_NAME,
-  REDIS_HOST: '127.0.0.1',
-  REDIS_PORT: String(PORTS.redis),
-  REDIS_PASSWORD: '',
-  REDIS_DB: '0',
-  GATEWAY_PORT: String(PORTS.gateway),
-  NGINX_PREFIX: join(DATA, 'nginx'),
-  IDENTITY_PORT: String(PORTS.identity),
-  PROFILES_PORT: String(PORTS.profiles),
-  IDENTITY_MANAGEMENT_PORT: String(PORTS.identityManagement),
-  PROFILES_MANAGEMENT_PORT: String(PORTS.profilesManagement),
-  MAILER_MANAGEMENT_PORT: String(PORTS.mailerManagement),
-  IDENTITY_URL: URLS.identity,
-  PROFILES_URL: URLS.profiles,
-  PUBLIC_BASE_URL: URLS.gateway,
-  JWT_ISSUER: `${URLS.gateway}/api/auth`,
-  JWKS_URL: `${URLS.identity}/.well-known/jwks.json`,
-  CORS_ORIGINS: 'http://localhost:3000',
-  COOKIE_SECURE: 'false',
-  ANON_KEY,
-  AUTH_HMAC_SECRET: 'bench-only-secret-bench-only-secret-0000',
-  ROOT_ADMIN_USERNAME: ADMIN.username,
-  ROOT_ADMIN_PASSWORD: ADMIN.password,
-  RATE_LIMIT_MULTIPLIER: '100000',
-  SMTP_HOST: '127.0.0.1',
-  SMTP_PORT: String(PORTS.smtp),
-  SMTP_SECURE: 'false',
-  SMTP_USER: '',
-  SMTP_PASSWORD: '',
-  MAIL_FROM: 'Auth Bench <no-reply@bench.test>',
-  MAIL_TEMPLATES_DIR: '',
-  SINK_SMTP_PORT: String(PORTS.smtp),
-  SINK_HTTP_PORT: String(PORTS.sinkHttp),
-  ...ARGON2,
-};
+const stackEnv = platformEnv({ ports: PORTS, dbName: DB_NAME, dataDir: DATA, admin: ADMIN, mailFrom: 'Auth Bench <no-reply@bench.test>' });
 
 // ---- bookkeeping ---------------------------------------------------------------------------------
 const t0 = Date.now();

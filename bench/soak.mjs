@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { call, percentiles, pool } from './lib/load.mjs';
+import { BENCH_ANON_KEY, benchPorts, platformEnv } from './lib/platform.mjs';
 import { Stack } from './lib/stack.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,19 +28,8 @@ const MAX_IN_FLIGHT = 64;
 const GROWTH_TOLERANCE = 0.05;
 if (!(SECONDS >= 10 && SECONDS <= 24 * 3600)) throw new Error('SOAK_SECONDS must be between 10 and 86400');
 
-// Ports and environment as bench/run.mjs starts the platform (bench-only ports, loopback).
-const PORT_BASE = int('BENCH_PORT_BASE', 29000);
-const PORTS = {
-  identity: PORT_BASE + 1,
-  profiles: PORT_BASE + 2,
-  identityManagement: PORT_BASE + 11,
-  profilesManagement: PORT_BASE + 12,
-  mailerManagement: PORT_BASE + 13,
-  smtp: PORT_BASE + 25,
-  sinkHttp: PORT_BASE + 26,
-  redis: PORT_BASE + 79,
-  gateway: PORT_BASE + 80,
-};
+// Ports and environment exactly as bench/run.mjs starts the platform (bench-only ports, loopback).
+const PORTS = benchPorts();
 const GATEWAY = `http://127.0.0.1:${PORTS.gateway}`;
 const SINK = `http://127.0.0.1:${PORTS.sinkHttp}`;
 const DB_NAME = env.DB_NAME ?? '';
@@ -47,52 +37,15 @@ if (!/_bench$/.test(DB_NAME)) {
   console.error(`soak: refusing to run against database "${DB_NAME}": its name must end in _bench (run it via npm run soak)`);
   process.exit(64);
 }
-const ANON_KEY = 'anon_' + 'be'.repeat(32);
+const ANON_KEY = BENCH_ANON_KEY;
 const PASSWORD = 'Soak-Passw0rd!';
-const stackEnv = {
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  DB_HOST: env.DB_HOST ?? '127.0.0.1',
-  DB_PORT: env.DB_PORT ?? '5432',
-  DB_USER: env.DB_USER ?? 'auth',
-  DB_PASSWORD: env.DB_PASSWORD ?? 'auth',
-  DB_NAME,
-  REDIS_HOST: '127.0.0.1',
-  REDIS_PORT: String(PORTS.redis),
-  REDIS_PASSWORD: '',
-  REDIS_DB: '0',
-  GATEWAY_PORT: String(PORTS.gateway),
-  NGINX_PREFIX: join(DATA, 'nginx'),
-  IDENTITY_PORT: String(PORTS.identity),
-  PROFILES_PORT: String(PORTS.profiles),
-  IDENTITY_MANAGEMENT_PORT: String(PORTS.identityManagement),
-  PROFILES_MANAGEMENT_PORT: String(PORTS.profilesManagement),
-  MAILER_MANAGEMENT_PORT: String(PORTS.mailerManagement),
-  IDENTITY_URL: `http://127.0.0.1:${PORTS.identity}`,
-  PROFILES_URL: `http://127.0.0.1:${PORTS.profiles}`,
-  PUBLIC_BASE_URL: GATEWAY,
-  JWT_ISSUER: `${GATEWAY}/api/auth`,
-  JWKS_URL: `http://127.0.0.1:${PORTS.identity}/.well-known/jwks.json`,
-  CORS_ORIGINS: 'http://localhost:3000',
-  COOKIE_SECURE: 'false',
-  ANON_KEY,
-  AUTH_HMAC_SECRET: 'bench-only-secret-bench-only-secret-0000',
-  ROOT_ADMIN_USERNAME: 'soak-admin',
-  ROOT_ADMIN_PASSWORD: 'soak-only-admin-password-00000',
-  RATE_LIMIT_MULTIPLIER: '100000',
-  SMTP_HOST: '127.0.0.1',
-  SMTP_PORT: String(PORTS.smtp),
-  SMTP_SECURE: 'false',
-  SMTP_USER: '',
-  SMTP_PASSWORD: '',
-  MAIL_FROM: 'Auth Soak <no-reply@bench.test>',
-  MAIL_TEMPLATES_DIR: '',
-  SINK_SMTP_PORT: String(PORTS.smtp),
-  SINK_HTTP_PORT: String(PORTS.sinkHttp),
-  PASSWORD_ARGON2_MEMORY_KIB: String(int('PASSWORD_ARGON2_MEMORY_KIB', 19456)),
-  PASSWORD_ARGON2_TIME_COST: String(int('PASSWORD_ARGON2_TIME_COST', 2)),
-  PASSWORD_ARGON2_PARALLELISM: String(int('PASSWORD_ARGON2_PARALLELISM', 1)),
-};
+const stackEnv = platformEnv({
+  ports: PORTS,
+  dbName: DB_NAME,
+  dataDir: DATA,
+  admin: { username: 'soak-admin', password: 'soak-only-admin-password-00000' },
+  mailFrom: 'Auth Soak <no-reply@bench.test>',
+});
 const APPS = { identity: PORTS.identityManagement, profiles: PORTS.profilesManagement, mailer: PORTS.mailerManagement };
 
 const t0 = Date.now();
