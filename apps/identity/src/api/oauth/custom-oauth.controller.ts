@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Param, Query, Redirect } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Public } from '@app/auth';
-import { OAuthAuthUrlResponseDto } from '@app/contracts';
 import { ReqMeta, type RequestMeta } from '@app/core';
 import { ApiInsforgeErrors } from '../../openapi/openapi.decorators.js';
 import { CustomOAuthFlows } from './custom-oauth.flows.js';
+import { ApiAuthorizeRequest, ApiCallbackRequest } from './oauth-openapi.js';
 
 const KEY_PARAM = { name: 'key', description: 'A configured custom OIDC provider (`^[a-z0-9_-]{1,64}$`)' };
 
@@ -20,19 +20,7 @@ export class CustomOAuthController {
       'but never replace ours. The provider is found by the discovery URL an admin configured.',
   })
   @ApiParam(KEY_PARAM)
-  @ApiQuery({
-    name: 'redirect_uri',
-    required: true,
-    schema: { type: 'string', format: 'uri' },
-    description: 'Where the app receives `insforge_code`',
-  })
-  @ApiQuery({
-    name: 'code_challenge',
-    required: true,
-    schema: { type: 'string', minLength: 43, maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' },
-    description: "Base64URL(SHA-256(code_verifier)): the app's PKCE challenge",
-  })
-  @ApiOkResponse({ type: OAuthAuthUrlResponseDto, description: 'The authorization URL' })
+  @ApiAuthorizeRequest()
   @ApiInsforgeErrors({
     400: 'An invalid key, invalid parameters, or a redirect URI that is not allowed',
     404: 'No custom provider has this key (AUTH_OAUTH_CONFIG_NOT_FOUND), or an empty key: no such route (NOT_FOUND)',
@@ -50,12 +38,7 @@ export class CustomOAuthController {
     description: 'A bad or replayed `state` (or one made for another provider) is a JSON 400; everything else redirects to the app.',
   })
   @ApiParam(KEY_PARAM)
-  @ApiQuery({ name: 'state', required: true, type: String, description: 'The signed state from the authorize request' })
-  @ApiQuery({ name: 'code', required: false, type: String, description: "The provider's authorization code" })
-  @ApiResponse({
-    status: 302,
-    description: 'Back to the app: `redirect_uri?insforge_code=<64 hex>`, or `redirect_uri?error=<message>`',
-  })
+  @ApiCallbackRequest('Back to the app: `redirect_uri?insforge_code=<64 hex>`, or `redirect_uri?error=<message>`')
   @ApiInsforgeErrors({
     400: 'An invalid key, or a missing, invalid, expired, replayed or swapped state',
     404: 'An empty key: no such route (NOT_FOUND)',

@@ -1,15 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Redirect, Res } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@app/auth';
 import { ClientTypeQuery, OAuthAuthUrlResponseDto, OAuthExchangeRequest, parseClientType, SessionTokensResponseDto } from '@app/contracts';
@@ -18,14 +8,12 @@ import { RefreshCookie } from '../../core/sign-in/refresh-cookie.js';
 import { OAUTH_PROVIDER_IDS } from '../../core/oauth/providers/provider-catalog.js';
 import { ApiClientType, ApiInsforgeErrors } from '../../openapi/openapi.decorators.js';
 import { OAuthFlows } from './oauth-flows.service.js';
+import { ApiAuthorizeRequest, ApiCallbackRequest } from './oauth-openapi.js';
 
 const PROVIDER_PARAM = { name: 'provider', enum: [...OAUTH_PROVIDER_IDS], description: 'A built-in provider' };
-const REDIRECT_DOC = {
-  status: 302,
-  description:
-    'Back to the app: `redirect_uri?insforge_code=<64 hex>` (exchange it within 5 minutes with POST /api/auth/oauth/exchange), ' +
-    'or `redirect_uri?error=<message>` when the provider or the sign-in failed',
-};
+const REDIRECT_DOC =
+  'Back to the app: `redirect_uri?insforge_code=<64 hex>` (exchange it within 5 minutes with POST /api/auth/oauth/exchange), ' +
+  'or `redirect_uri?error=<message>` when the provider or the sign-in failed';
 
 @ApiTags('oauth')
 @ApiExtraModels(OAuthAuthUrlResponseDto)
@@ -44,19 +32,7 @@ export class OAuthController {
       '(`state`, `redirect_uri`, `scope`, `client_id`, `response_type`, `code_challenge`, `nonce`...).',
   })
   @ApiParam(PROVIDER_PARAM)
-  @ApiQuery({
-    name: 'redirect_uri',
-    required: true,
-    schema: { type: 'string', format: 'uri' },
-    description: 'Where the app receives `insforge_code`',
-  })
-  @ApiQuery({
-    name: 'code_challenge',
-    required: true,
-    schema: { type: 'string', minLength: 43, maxLength: 128, pattern: '^[A-Za-z0-9._~-]+$' },
-    description: "Base64URL(SHA-256(code_verifier)): the app's PKCE challenge",
-  })
-  @ApiOkResponse({ type: OAuthAuthUrlResponseDto, description: 'The authorization URL' })
+  @ApiAuthorizeRequest()
   @ApiInsforgeErrors({
     400: 'An unsupported provider, invalid parameters, or a redirect URI that is not allowed',
     404: 'A provider segment that names no route (such as an encoded path)',
@@ -74,10 +50,7 @@ export class OAuthController {
     description: 'The provider sends the browser here; a bad or replayed `state` is a JSON 400, everything else redirects to the app.',
   })
   @ApiParam(PROVIDER_PARAM)
-  @ApiQuery({ name: 'state', required: true, type: String, description: 'The signed state from the authorize request' })
-  @ApiQuery({ name: 'code', required: false, type: String, description: "The provider's authorization code" })
-  @ApiQuery({ name: 'error', required: false, type: String, description: "The provider's error code" })
-  @ApiResponse(REDIRECT_DOC)
+  @ApiCallbackRequest(REDIRECT_DOC, { error: true })
   @ApiInsforgeErrors({
     400: 'A missing, invalid, expired, replayed or swapped state, or a redirect URI no longer allowed',
     404: 'A provider segment that names no route (such as an encoded path)',
@@ -108,7 +81,7 @@ export class OAuthController {
       },
     },
   })
-  @ApiResponse(REDIRECT_DOC)
+  @ApiResponse({ status: 302, description: REDIRECT_DOC })
   @ApiInsforgeErrors({
     400: 'A missing, invalid, expired, replayed or swapped state',
     404: 'A provider segment that names no route',
