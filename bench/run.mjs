@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { cpuBreakdown, cpuMeter } from './lib/cpu.mjs';
 import { call, pacedProcess, percentiles, pool, saturate } from './lib/load.mjs';
-import { argon2Env, BENCH_ANON_KEY, benchPorts, platformEnv, urlsOf } from './lib/platform.mjs';
+import { argon2Env, BENCH_ANON_KEY, benchPorts, platformEnv, readyUrl, startPlatform, stopAllOnExit, urlsOf } from './lib/platform.mjs';
 import { markdownReport, printReport } from './lib/report.mjs';
 import { Stack } from './lib/stack.mjs';
 import { saturateWrk, wrkAvailable } from './lib/wrk.mjs';
@@ -220,30 +220,7 @@ function assertPlatformUp() {
     `${what} exited during the run${stack.unexpected.some((u) => u.signal) ? ' (killed by a signal: did another process on this machine kill it by name?)' : ''}; see .data/bench/logs/`,
   );
 }
-let stopping = false;
-async function shutdown(code) {
-  if (stopping) return;
-  stopping = true;
-  log('stopping everything this run started');
-  await stack.stopAll();
-  process.exit(code);
-}
-process.on('SIGINT', () => void shutdown(130));
-process.on('SIGTERM', () => void shutdown(143));
-process.on('exit', () => stack.killAllNow());
-
-// Health and metrics are on each app's management port.
-const ready = (port) => `http://127.0.0.1:${port}/health/ready`;
-async function startPlatform() {
-  await stack.start('sink', ['test/harness/mail-sink.mjs'], { ready: `${URLS.sink}/health` });
-  await Promise.all([
-    stack.start('identity', ['dist/apps/identity/main.js'], { ready: ready(PORTS.identityManagement) }),
-    stack.start('mailer', ['dist/apps/mailer/main.js'], { ready: ready(PORTS.mailerManagement) }),
-  ]);
-  await stack.start('profiles', ['dist/apps/profiles/main.js'], { ready: ready(PORTS.profilesManagement) }); // reads identity's JWKS
-  // The edge, as `npm run up` runs it: nginx configured from gateway/routes.json.
-  await stack.start('gateway', ['gateway/nginx.mjs', 'run'], { ready: `${URLS.gateway}/healthz` });
-}
+const shutdown = stopAllOnExit(stack, log);
 
 // ---- 1. machine limits ---------------------------------------------------------------------------
 function argon2Rate() {
@@ -688,7 +665,10 @@ async function arrivals(sentAt) {
 
 const MAILERS = { mailer: PORTS.mailerManagement, mailer2: PORTS.mailer2Management };
 const startMailer = (name) =>
-  stack.start(name, ['dist/apps/mailer/main.js'], { env: { MAILER_MANAGEMENT_PORT: String(MAILERS[name]) }, ready: ready(MAILERS[name]) });
+  stack.start(name, ['dist/apps/mailer/main.js'], {
+    env: { MAILER_MANAGEMENT_PORT: String(MAILERS[name]) },
+    ready: readyUrl(MAILERS[name]),
+  });
 
 /**
  * With `names` mailer processes running:
@@ -846,7 +826,7 @@ try {
   if (ONLY.has('machine')) await machineLimits('start');
 
   log('starting the platform (sink, identity, mailer, profiles, gateway)');
-  await startPlatform();
+  await startPlatform(stack, PORTS);
   const pc = await call(URLS.gateway, 'GET', '/api/auth/public-config', { expect: 200 });
   log(`  ready; public-config answers ${pc.status}`);
 
@@ -859,12 +839,12 @@ try {
   log(`ABORTED: ${err instanceof Error ? err.message : String(err)}`);
   exitCode = 1;
 } finally {
-  if (!stopping) {
+  if (!shutdown.started()) {
     log('stopping the platform');
     await stack.stopAll();
   }
 }
-if (ONLY.has('machine') && !stopping && exitCode === 0) await machineLimits('end');
+if (ONLY.has('machine') && !shutdown.started() && exitCode === 0) await machineLimits('end');
 if (res.errors.length) exitCode = 1;
 
 res.loadavg.after = loadavg().map((v) => +v.toFixed(2));

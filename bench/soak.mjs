@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { call, percentiles, pool } from './lib/load.mjs';
-import { BENCH_ANON_KEY, benchPorts, platformEnv } from './lib/platform.mjs';
+import { BENCH_ANON_KEY, benchPorts, platformEnv, startPlatform, stopAllOnExit } from './lib/platform.mjs';
 import { Stack } from './lib/stack.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -51,28 +51,7 @@ const APPS = { identity: PORTS.identityManagement, profiles: PORTS.profilesManag
 const t0 = Date.now();
 const log = (msg) => console.log(`[soak +${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${msg}`);
 const stack = new Stack({ root: ROOT, dataDir: DATA, env: stackEnv, serverCpus: env.BENCH_SERVER_CPUS || undefined });
-let stopping = false;
-async function shutdown(code) {
-  if (stopping) return;
-  stopping = true;
-  log('stopping everything this run started');
-  await stack.stopAll();
-  process.exit(code);
-}
-process.on('SIGINT', () => void shutdown(130));
-process.on('SIGTERM', () => void shutdown(143));
-process.on('exit', () => stack.killAllNow());
-
-const ready = (port) => `http://127.0.0.1:${port}/health/ready`;
-async function startPlatform() {
-  await stack.start('sink', ['test/harness/mail-sink.mjs'], { ready: `${SINK}/health` });
-  await Promise.all([
-    stack.start('identity', ['dist/apps/identity/main.js'], { ready: ready(PORTS.identityManagement) }),
-    stack.start('mailer', ['dist/apps/mailer/main.js'], { ready: ready(PORTS.mailerManagement) }),
-  ]);
-  await stack.start('profiles', ['dist/apps/profiles/main.js'], { ready: ready(PORTS.profilesManagement) });
-  await stack.start('gateway', ['gateway/nginx.mjs', 'run'], { ready: `${GATEWAY}/healthz` });
-}
+const shutdown = stopAllOnExit(stack, log);
 
 // ---- sampling ------------------------------------------------------------------------------------
 const MiB = 1024 * 1024;
@@ -260,8 +239,8 @@ function mix(users, sessions) {
 
 let loadStart = Date.now();
 async function run() {
-  log(`starting the platform (bench ports from ${PORT_BASE})`);
-  await startPlatform();
+  log(`starting the platform (gateway on ${GATEWAY})`);
+  await startPlatform(stack, PORTS);
   const users = await pool(USERS, 4, async (i) => {
     const email = `soak-user-${i}@bench.test`;
     const r = await call(GATEWAY, 'POST', '/api/auth/users?client_type=mobile', {

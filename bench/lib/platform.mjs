@@ -91,3 +91,41 @@ export function platformEnv({ ports, dbName, dataDir, admin, mailFrom, env = pro
     ...argon2Env(env),
   };
 }
+
+/** An app's readiness URL (health and metrics are on each app's management port). */
+export const readyUrl = (port) => `http://127.0.0.1:${port}/health/ready`;
+
+/**
+ * Starts the platform in its order: the mail sink; identity and the mailer; profiles (it reads
+ * identity's JWKS); then the edge as `npm run up` runs it (nginx configured from gateway/routes.json).
+ */
+export async function startPlatform(stack, ports) {
+  const urls = urlsOf(ports);
+  await stack.start('sink', ['test/harness/mail-sink.mjs'], { ready: `${urls.sink}/health` });
+  await Promise.all([
+    stack.start('identity', ['dist/apps/identity/main.js'], { ready: readyUrl(ports.identityManagement) }),
+    stack.start('mailer', ['dist/apps/mailer/main.js'], { ready: readyUrl(ports.mailerManagement) }),
+  ]);
+  await stack.start('profiles', ['dist/apps/profiles/main.js'], { ready: readyUrl(ports.profilesManagement) });
+  await stack.start('gateway', ['gateway/nginx.mjs', 'run'], { ready: `${urls.gateway}/healthz` });
+}
+
+/**
+ * Stops everything the run started on Ctrl-C, SIGTERM or exit. Returns `shutdown(code)`, which
+ * stops it all and exits; `shutdown.started()` says whether that has begun (a signal arrived).
+ */
+export function stopAllOnExit(stack, log) {
+  let stopping = false;
+  const shutdown = async (code) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping everything this run started');
+    await stack.stopAll();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(130));
+  process.on('SIGTERM', () => void shutdown(143));
+  process.on('exit', () => stack.killAllNow());
+  shutdown.started = () => stopping;
+  return shutdown;
+}
