@@ -23,6 +23,20 @@ describe('CurrentUserCache', () => {
     now.mockRestore();
   });
 
+  it('holds only the sessions of the last TTL: expired entries go as new ones come in, a refreshed one stays', () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_000);
+    for (let i = 0; i < 500; i++) cache.set('u', `old${i}`, user('u'));
+    cache.set('u', 'kept', user('u'));
+    now.mockReturnValue(1_000 + CURRENT_USER_TTL_MS - 1);
+    cache.set('u', 'kept', user('u')); // refreshed: moves behind the others
+    now.mockReturnValue(1_000 + CURRENT_USER_TTL_MS);
+    cache.set('u', 'new', user('u'));
+    expect(cache.size).toBe(2);
+    expect(cache.get('u', 'kept')).toEqual(user('u'));
+    expect(cache.get('u', 'new')).toEqual(user('u'));
+    now.mockRestore();
+  });
+
   it('forgets a revoked session and every session of a changed user, and tells the other replicas', () => {
     cache.set('u1', 's1', user('u1'));
     cache.set('u1', 's2', user('u1'));

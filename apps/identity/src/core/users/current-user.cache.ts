@@ -43,8 +43,22 @@ export class CurrentUserCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   set(userId: string, sessionId: string, user: UserResponse): void {
+    const now = Date.now();
+    // Every entry lives CURRENT_USER_TTL_MS: kept in insertion order (a refreshed entry moves to the
+    // end), the expired ones are at the front, and dropping them there keeps memory to the sessions
+    // of the last seconds rather than up to MAX_ENTRIES dead ones.
+    for (const [sid, e] of this.entries) {
+      if (e.expires > now) break;
+      this.entries.delete(sid);
+    }
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(sessionId, { userId, user, expires: Date.now() + CURRENT_USER_TTL_MS });
+    this.entries.delete(sessionId);
+    this.entries.set(sessionId, { userId, user, expires: now + CURRENT_USER_TTL_MS });
+  }
+
+  /** How many sessions are held (for tests). */
+  get size(): number {
+    return this.entries.size;
   }
 
   invalidateUsers(userIds: string[]): void {
