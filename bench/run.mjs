@@ -703,7 +703,14 @@ async function mailRun(names) {
   const backlog = await sendOtps(`drain${names.length}-${Date.now().toString(36)}`, MAIL_MESSAGES, 0);
   await sleep(500); // the outbox relay hands the last jobs to the queue
   await Promise.all(names.map(startMailer));
+  // Where a message's CPU goes: every process's CPU from the moment the mailers are ready until the
+  // last message arrived, over the messages that arrived in that window (their start-up is not counted).
+  const cpuEnd = cpuWhere();
+  const windowStart = Date.now();
   const drained = await arrivals(backlog.sentAt);
+  const cpu = cpuEnd();
+  const windowSeconds = (Date.now() - windowStart) / 1000;
+  const inWindow = drained.filter((m) => m.arrived >= windowStart).length;
   const span = drained.length > 1 ? (drained[drained.length - 1].arrived - drained[0].arrived) / 1000 : null;
   return {
     mailers: names.length,
@@ -715,6 +722,25 @@ async function mailRun(names) {
       enqueueRate: backlog.sendRate,
       delivered: drained.length,
       messagesPerSecond: span ? (drained.length - 1) / span : null,
+      // µs of CPU per message by role (mailer = all mailer processes together)
+      cpuPerMessageUs:
+        cpu && inWindow > 0
+          ? Object.fromEntries(
+              Object.entries(
+                Object.entries(cpu.cores).reduce((acc, [role, cores]) => {
+                  const k = role.startsWith('mailer') ? 'mailer' : role;
+                  acc[k] = (acc[k] ?? 0) + cores;
+                  return acc;
+                }, {}),
+              ).map(([role, cores]) => [role, Math.round((cores * windowSeconds * 1e6) / inWindow)]),
+            )
+          : null,
+      cpuCoresBusy: cpu
+        ? +Object.values(cpu.cores)
+            .reduce((a, b) => a + b, 0)
+            .toFixed(2)
+        : null,
+      cpuOther: cpu?.other ?? null,
     },
   };
 }
