@@ -34,6 +34,7 @@ export class Stack {
   /** @param {{ root: string, dataDir: string, env: Record<string,string>, serverCpus?: string }} opts */
   constructor({ root, dataDir, env, serverCpus }) {
     this.root = root;
+    this.dataDir = dataDir;
     this.logs = join(dataDir, 'logs');
     this.pidFile = join(dataDir, 'pids');
     this.env = env;
@@ -58,8 +59,12 @@ export class Stack {
   async start(name, args, { env = {}, ready, timeoutMs = 60_000 } = {}) {
     if (this.procs.has(name)) throw new Error(`${name} already running`);
     const log = openSync(join(this.logs, `${name}.log`), 'w');
+    // BENCH_CPU_PROF=mailer,identity: those processes write a V8 CPU profile when they stop
+    // (.data/bench/profiles/<name>/, open it in Chrome's DevTools or speedscope).
+    const profiled = (process.env.BENCH_CPU_PROF ?? '').split(',').map((x) => x.trim().replace(/\d+$/, ''));
+    const prof = profiled.includes(name.replace(/\d+$/, '')) ? ['--cpu-prof', `--cpu-prof-dir=${join(this.dataDir, 'profiles', name)}`] : [];
     const cmd = this.serverCpus ? 'taskset' : process.execPath;
-    const argv = this.serverCpus ? ['-c', this.serverCpus, process.execPath, ...args] : args;
+    const argv = this.serverCpus ? ['-c', this.serverCpus, process.execPath, ...prof, ...args] : [...prof, ...args];
     const child = spawn(cmd, argv, {
       cwd: this.root,
       env: { ...process.env, ...this.env, ...env },
