@@ -13,7 +13,16 @@ const INVALID_ANON_KEY = insforgeError(
 );
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const admin = apiKeyHeaders();
-const rotateApiKey = (body?: unknown, headers = admin) => call('POST', '/api/secrets/api-key/rotate', { body, headers, ip: randomIp() });
+/**
+ * Rotations of the API key are made by an admin session: the stack's own key (harness/env.ts) is
+ * stored with an expiry, like a key in its grace period, and such a key may not rotate.
+ */
+let rotator: Record<string, string> = {};
+beforeAll(async () => {
+  rotator = bearer((await adminSignIn()).accessToken);
+});
+const rotateApiKey = (body?: unknown, headers?: Record<string, string>) =>
+  call('POST', '/api/secrets/api-key/rotate', { body, headers: headers ?? rotator, ip: randomIp() });
 const rotateAnonKey = (body?: unknown, headers = admin) => call('POST', '/api/secrets/anon-key/rotate', { body, headers, ip: randomIp() });
 const signUpWith = (headers: Record<string, string>, body: Record<string, unknown> = {}, client = 'web') =>
   call('POST', `/api/auth/users${client === 'web' ? '' : `?client_type=${client}`}`, {
@@ -82,6 +91,32 @@ describe('API keys', () => {
     });
   });
 
+  it('a key in its grace period keeps working but cannot rotate the key (a leaked old key cannot renew itself)', async () => {
+    const old = (await rotateApiKey({ gracePeriodHours: 2 })).body.apiKey as string;
+    const active = (await rotateApiKey({ gracePeriodHours: 2 }, apiKeyHeaders(old))).body.apiKey as string;
+    const refused = await rotateApiKey({ gracePeriodHours: 0 }, apiKeyHeaders(old));
+    expect(refused).toMatchObject({
+      status: 403,
+      body: insforgeError(
+        403,
+        'FORBIDDEN',
+        'An API key in its grace period cannot rotate the API key',
+        'Use the current API key or sign in as admin.',
+      ),
+    });
+    for (const h of [apiKeyHeaders(old), { 'x-api-key': old }]) expect((await rotateApiKey({ gracePeriodHours: 0 }, h)).status).toBe(403);
+    // nothing changed: both still work, the current key is still the active one and may rotate
+    expect((await call('GET', '/api/metadata/api-key', { headers: apiKeyHeaders(old) })).status).toBe(200);
+    expect(
+      await sql(`SELECT count(*)::int AS n FROM identity.api_keys WHERE expires_at IS NULL AND key_hash = $1`, [
+        createHash('sha256').update(active).digest(),
+      ]),
+    ).toEqual([{ n: 1 }]);
+    expect((await rotateApiKey({ gracePeriodHours: 1 }, apiKeyHeaders(active))).status).toBe(200);
+    // the old key may still do the rest of an admin's work during its grace period
+    expect((await call('GET', '/api/auth/users?limit=1', { headers: apiKeyHeaders(old) })).status).toBe(200);
+  });
+
   it('concurrent rotations each succeed and leave exactly one active key', async () => {
     const all = await Promise.all(Array.from({ length: 6 }, () => rotateApiKey({ gracePeriodHours: 1 })));
     expect(all.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
@@ -94,7 +129,7 @@ describe('API keys', () => {
       const r = await rotateApiKey({ gracePeriodHours: g });
       expect([g, r.status, r.body.error]).toEqual([g, 400, 'INVALID_INPUT']);
     }
-    const r = await call('POST', '/api/secrets/api-key/rotate', { headers: admin });
+    const r = await call('POST', '/api/secrets/api-key/rotate', { headers: rotator });
     expect(r.status).toBe(200);
     expect(Math.round(hoursFromNow(r.body.oldKeyExpiresAt))).toBe(24);
     // Digits in a string count, as InsForge takes them.

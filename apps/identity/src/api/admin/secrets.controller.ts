@@ -4,6 +4,7 @@ import { RotateAnonKeyRequest, RotateAnonKeyResponseDto, RotateApiKeyRequest, Ro
 import { ReqMeta, type RequestMeta } from '@app/core';
 import { auditActor } from '../../core/audit/audit-event.js';
 import { type AdminRequest, AdminGuard } from '../../core/credentials/admin.guard.js';
+import { graceKeyCannotRotate } from '../../core/credentials/credential-errors.js';
 import { ANON_KEY_GRACE_HOURS, AnonKeys } from '../../core/credentials/anon-keys.service.js';
 import { API_KEY_GRACE_HOURS, ApiKeys } from '../../core/credentials/api-keys.service.js';
 import { BEARER_AUTH } from '../../openapi/openapi.decorators.js';
@@ -25,14 +26,19 @@ export class SecretsController {
     summary: 'Rotate the API key',
     description:
       'Makes a new API key and returns it: this answer is the only time it is shown. The old key keeps working for ' +
-      '`gracePeriodHours` (default 24, at most 168; 0 ends it at once). Also makes the first key when there is none.',
+      '`gracePeriodHours` (default 24, at most 168; 0 ends it at once). Also makes the first key when there is none. ' +
+      'Only the current key or an admin may rotate: a key in its grace period cannot renew itself (unlike InsForge).',
   })
   @ApiBody({ type: RotateApiKeyRequest, required: false })
   @ApiOkResponse({ type: RotateApiKeyResponseDto })
-  @ApiAdminErrors({ 400: 'gracePeriodHours is not an integer from 0 to 168 (INVALID_INPUT)' })
+  @ApiAdminErrors({
+    400: 'gracePeriodHours is not an integer from 0 to 168 (INVALID_INPUT)',
+    403: 'A user token: Admin access required (AUTH_UNAUTHORIZED); or an API key in its grace period (FORBIDDEN): only the current key or an admin may rotate',
+  })
   @Post('api-key/rotate')
   @HttpCode(200)
   async rotateApiKey(@Body() body: RotateApiKeyRequest, @Req() req: AdminRequest, @ReqMeta() meta: RequestMeta) {
+    if (req.actor?.type === 'api_key' && req.actor.inGracePeriod) throw graceKeyCannotRotate();
     const out = await this.apiKeys.rotate(body?.gracePeriodHours ?? API_KEY_GRACE_HOURS.default, auditActor.of(req.actor!), meta);
     return {
       success: true as const,

@@ -13,6 +13,8 @@ export interface AdminActor {
   id: string;
   /** the admin session, for an admin */
   sessionId?: string;
+  /** an API key that was rotated out and is still accepted in its grace period */
+  inGracePeriod?: boolean;
 }
 
 export interface AdminRequest {
@@ -53,7 +55,7 @@ export class AdminGuard implements CanActivate {
       case 'api_key': {
         const key = await this.apiKeys.verify(credential.key);
         if (!key) throw invalidApiKey();
-        return { type: 'api_key', id: key.id };
+        return { type: 'api_key', id: key.id, inGracePeriod: key.expiresAt !== null };
       }
       case 'anon':
       case 'jwt': {

@@ -15,3 +15,15 @@ export const invalidAnonKey = () => new ApiError(401, 'AUTH_INVALID_CREDENTIALS'
 /** A valid token without the admin role on an admin route. */
 export const adminRequired = (withHint = true) =>
   new ApiError(403, 'AUTH_UNAUTHORIZED', 'Admin access required', withHint ? NEXT_ACTIONS.CHECK_ADMIN_TOKEN : undefined);
+/**
+ * A rotated-out API key renewing itself. Ours: the grace period keeps deployed integrations
+ * working while they move to the new key; it must not let a leaked old key mint a new one (and so
+ * outlive the rotation that was meant to end it).
+ */
+export const graceKeyCannotRotate = () =>
+  new ApiError(
+    403,
+    'FORBIDDEN',
+    'An API key in its grace period cannot rotate the API key',
+    'Use the current API key or sign in as admin.',
+  );
