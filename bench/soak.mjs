@@ -3,7 +3,7 @@
 // platform on bench-only loopback ports, sends a paced mixed load for SOAK_SECONDS (default 600)
 // and samples each app's RSS (from /proc) and V8 heap (its /metrics) every SOAK_SAMPLE_SECONDS.
 // Writes bench/results/soak.{json,md} with the curve and a verdict per app: flat or growing, from
-// the slope of RSS over the second half (the first half includes warm-up: JIT, pools, caches).
+// the floor of its V8 heap (what survives collections) in the two halves after a warm-up.
 // Bounded: loopback only, a fixed rate, a fixed duration; everything started is stopped on exit.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,19 +101,30 @@ function slope(points) {
   }
   return den ? num / den : null;
 }
+/**
+ * Flat or growing, from the floor of each app's V8 heap. V8 collects lazily: the heap (and RSS with
+ * it) climbs in a sawtooth between major collections, so a slope over a few minutes measures where
+ * the teeth fell. What survives a collection is the floor: after a warm-up (the first fifth: JIT,
+ * pools, caches), the lowest heap of the first half of the rest is compared with the lowest of the
+ * second; a leak lifts it. "growing" when it rose by more than GROWTH_TOLERANCE of itself and 8 MiB.
+ */
 function verdicts() {
-  const half = samples.filter((s) => s.t >= SECONDS / 2);
+  const warm = samples.filter((s) => s.t >= SECONDS / 5);
+  const mid = warm.length ? (warm[0].t + warm[warm.length - 1].t) / 2 : 0;
+  const floor = (name, key, from, to) => {
+    const v = warm.filter((s) => s.t >= from && s.t < to && s[name][key]).map((s) => s[name][key]);
+    return v.length ? Math.min(...v) : null;
+  };
   return Object.fromEntries(
     Object.keys(APPS).map((name) => {
-      const rss = half.filter((s) => s[name].rss).map((s) => ({ t: s.t, v: s[name].rss }));
-      const heap = half.filter((s) => s[name].heapUsed).map((s) => ({ t: s.t, v: s[name].heapUsed }));
-      const rssSlope = slope(rss);
-      const span = rss.length > 1 ? rss[rss.length - 1].t - rss[0].t : 0;
-      const level = rss.length ? rss.reduce((s, p) => s + p.v, 0) / rss.length : null;
-      const growth = rssSlope === null ? null : rssSlope * span;
-      const verdict =
-        growth === null || level === null ? 'unknown' : growth > Math.max(GROWTH_TOLERANCE * level, 8 * MiB) ? 'growing' : 'flat';
+      const heapA = floor(name, 'heapUsed', 0, mid);
+      const heapB = floor(name, 'heapUsed', mid, Infinity);
+      const rssA = floor(name, 'rss', 0, mid);
+      const rssB = floor(name, 'rss', mid, Infinity);
+      const rise = heapA === null || heapB === null ? null : heapB - heapA;
+      const verdict = rise === null ? 'unknown' : rise > Math.max(GROWTH_TOLERANCE * heapA, 8 * MiB) ? 'growing' : 'flat';
       const all = samples.map((s) => s[name].rss).filter(Boolean);
+      const rss = samples.filter((s) => s.t >= SECONDS / 2 && s[name].rss).map((s) => ({ t: s.t, v: s[name].rss }));
       return [
         name,
         {
@@ -121,9 +132,9 @@ function verdicts() {
           rssStartMiB: all.length ? all[0] / MiB : null,
           rssEndMiB: all.length ? all[all.length - 1] / MiB : null,
           rssMaxMiB: all.length ? Math.max(...all) / MiB : null,
-          secondHalfRssSlopeMiBPerMin: rssSlope === null ? null : (rssSlope * 60) / MiB,
-          secondHalfRssGrowthMiB: growth === null ? null : growth / MiB,
-          secondHalfHeapSlopeMiBPerMin: slope(heap) === null ? null : (slope(heap) * 60) / MiB,
+          heapFloorMiB: [heapA, heapB].map((v) => (v === null ? null : v / MiB)),
+          rssFloorMiB: [rssA, rssB].map((v) => (v === null ? null : v / MiB)),
+          secondHalfRssSlopeMiBPerMin: slope(rss) === null ? null : (slope(rss) * 60) / MiB,
         },
       ];
     }),
@@ -333,14 +344,16 @@ function markdown(r) {
     `# Soak: ${r.seconds} s of mixed load at ${r.rate} req/s (${r.date})`,
     '',
     `Node ${r.node}; ${r.sent} requests scheduled, ${r.skippedBehind} dropped because ${MAX_IN_FLIGHT} were already in flight; ` +
-      `RSS and heap sampled every ${r.sampleSeconds} s. Verdict from the slope of RSS over the second half ` +
-      `("growing" when it adds more than ${GROWTH_TOLERANCE * 100} % of its level and more than 8 MiB there).`,
+      `RSS and heap sampled every ${r.sampleSeconds} s. Verdict from the floor of the V8 heap (its lowest sample: what ` +
+      `survived a collection) in the two halves after a warm-up of a fifth of the run ("growing" when it rose by more than ` +
+      `${GROWTH_TOLERANCE * 100} % and 8 MiB). Heap and RSS climb in a sawtooth between major collections: the RSS slope ` +
+      `is shown, but says where the teeth fell, not whether memory leaks.`,
     '',
-    '| app | verdict | RSS start MiB | RSS end MiB | RSS max MiB | 2nd-half RSS slope MiB/min | 2nd-half heap slope MiB/min |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    '| app | verdict | heap floor MiB (1st → 2nd half) | RSS floor MiB (1st → 2nd half) | RSS start MiB | RSS end MiB | RSS max MiB | 2nd-half RSS slope MiB/min |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...Object.entries(r.verdicts).map(
       ([n, v]) =>
-        `| ${n} | ${v.verdict} | ${f(v.rssStartMiB)} | ${f(v.rssEndMiB)} | ${f(v.rssMaxMiB)} | ${f(v.secondHalfRssSlopeMiBPerMin, 2)} | ${f(v.secondHalfHeapSlopeMiBPerMin, 2)} |`,
+        `| ${n} | ${v.verdict} | ${f(v.heapFloorMiB[0])} → ${f(v.heapFloorMiB[1])} | ${f(v.rssFloorMiB[0])} → ${f(v.rssFloorMiB[1])} | ${f(v.rssStartMiB)} | ${f(v.rssEndMiB)} | ${f(v.rssMaxMiB)} | ${f(v.secondHalfRssSlopeMiBPerMin, 2)} |`,
     ),
     '',
     '| request | 2xx | 4xx | failed (5xx/network) | p50 ms | p99 ms |',
@@ -376,7 +389,7 @@ try {
   }
   for (const [n, v] of Object.entries(r.verdicts))
     log(
-      `${n}: ${v.verdict} (RSS ${f1(v.rssStartMiB)} -> ${f1(v.rssEndMiB)} MiB, 2nd-half slope ${f1(v.secondHalfRssSlopeMiBPerMin)} MiB/min)`,
+      `${n}: ${v.verdict} (heap floor ${f1(v.heapFloorMiB[0])} -> ${f1(v.heapFloorMiB[1])} MiB; RSS ${f1(v.rssStartMiB)} -> ${f1(v.rssEndMiB)} MiB)`,
     );
   log(`wrote bench/results/soak.json and soak.md`);
   await shutdown(0);
