@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthModule } from '@app/auth';
 import {
   databaseModule,
@@ -26,23 +25,20 @@ import { SigningKeys } from './core/tokens/signing-keys.service.js';
 import { KeysModule } from './core/tokens/keys.module.js';
 import { IDENTITY_SCHEMA } from './database/identity.schema.js';
 
-/** The configuration and the clock: what every identity module reads (the key CLI too). */
+/** The configuration, the clock and SQL on the database: what every identity module uses (the key CLI too). */
 @Module({})
 class IdentityConfigModule {
   static register(config: IdentityConfig): DynamicModule {
     return {
       module: IdentityConfigModule,
       global: true,
-      providers: [
-        { provide: IdentityConfig, useValue: config },
-        { provide: Clock, useClass: SystemClock },
-      ],
-      exports: [IdentityConfig, Clock],
+      providers: [{ provide: IdentityConfig, useValue: config }, { provide: Clock, useClass: SystemClock }, Sql],
+      exports: [IdentityConfig, Clock, Sql],
     };
   }
 }
 
-/** Stateless plumbing over the global database and Redis: SQL, rate limits, the outbox's table. */
+/** Stateless plumbing over the global Redis: rate limits; and where the outbox's table is. */
 @Module({})
 class IdentityPlumbingModule {
   static register(config: IdentityConfig): DynamicModule {
@@ -53,9 +49,8 @@ class IdentityPlumbingModule {
         { provide: OUTBOX_OPTIONS, useValue: { schema: IDENTITY_SCHEMA.schema } },
         { provide: RATE_LIMIT_RULES, useValue: { rules: IDENTITY_RATE_LIMITS, multiplier: config.RATE_LIMIT_MULTIPLIER } },
         RateLimits,
-        Sql,
       ],
-      exports: [OUTBOX_OPTIONS, RateLimits, Sql],
+      exports: [OUTBOX_OPTIONS, RateLimits],
     };
   }
 }
@@ -95,7 +90,6 @@ export class IdentityModule {
         LoggingModule.forRoot({ app: 'identity', level: config.LOG_LEVEL }),
         IdentityConfigModule.register(config),
         databaseModule(config, IDENTITY_SCHEMA),
-        TypeOrmModule.forFeature(IDENTITY_SCHEMA.entities as never),
         RedisModule.forRoot(config),
         queueRootModule(config),
         IdentityPlumbingModule.register(config),

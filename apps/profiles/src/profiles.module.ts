@@ -2,7 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthModule } from '@app/auth';
 import { QUEUES } from '@app/contracts';
-import { databaseModule, HealthModule, LoggingModule, Outbox, OUTBOX_OPTIONS, queueRootModule, queuesModule, RedisModule } from '@app/core';
+import {
+  databaseModule,
+  HealthModule,
+  LoggingModule,
+  Outbox,
+  OUTBOX_OPTIONS,
+  queueRootModule,
+  queuesModule,
+  RedisModule,
+  Sql,
+} from '@app/core';
 import { PROFILES_SCHEMA } from './database/profiles.schema.js';
 import { ProfilesInboxWorker } from './inbox/profiles-inbox.worker.js';
 import { ProfilesConfig } from './profiles.config.js';
@@ -35,6 +45,7 @@ export class ProfilesModule {
       providers: [
         { provide: ProfilesConfig, useValue: config },
         { provide: OUTBOX_OPTIONS, useValue: { schema: PROFILES_SCHEMA.schema } },
+        Sql,
         Outbox,
         ProfilesRepository,
         ProfileEvents,

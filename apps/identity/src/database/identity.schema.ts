@@ -1,9 +1,4 @@
 import type { SchemaOptions } from '@app/core';
-import { AuthConfig } from '../core/auth-config/auth-config.entity.js';
-import { OneTimeCode } from '../core/codes/one-time-code.entity.js';
-import { OpaqueAccessToken, RefreshToken, Session } from '../core/sessions/session.entity.js';
-import { SigningKey } from '../core/tokens/signing-key.entity.js';
-import { User, UserProvider } from '../core/users/user.entity.js';
 import { IdentityInitial1763800000000 } from './migrations/1763800000000-IdentityInitial.js';
 import { UsersSearchAndBans1764200000000 } from './migrations/1764200000000-UsersSearchAndBans.js';
 import { MailSettings1764300000000 } from './migrations/1764300000000-MailSettings.js';
@@ -15,7 +10,8 @@ import { AdminCredentials1764100000000 } from './migrations/1764100000000-AdminC
 export const IDENTITY_SCHEMA: SchemaOptions = {
   schema: 'identity',
   app: 'identity',
-  entities: [User, UserProvider, Session, RefreshToken, OpaqueAccessToken, OneTimeCode, AuthConfig, SigningKey],
+  // No TypeORM entities: each repository declares its rows and owns its SQL; the migrations own the schema.
+  entities: [],
   // One per line, in timestamp order (each engineer's range), so parallel additions merge cleanly.
   migrations: [
     IdentityInitial1763800000000,

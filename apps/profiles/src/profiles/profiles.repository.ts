@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { type Queryable, Sql, type Tx } from '@app/core';
 import type { ProfileData } from './profile-rules.js';
 
 /** A profile as the service sees it; `version` grows by one on every change. */
@@ -21,15 +20,15 @@ const toStored = (r: Row): StoredProfile => ({ userId: r.user_id, profile: r.pro
 /** The only code that touches `profiles.profiles` and `profiles.deleted_users`. */
 @Injectable()
 export class ProfilesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
-  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.sql.transaction(work);
   }
 
   /** The public read path: one primary-key lookup. */
-  async find(userId: string, m: Pick<EntityManager, 'query'> = this.db): Promise<StoredProfile | null> {
-    const rows: Row[] = await m.query(`SELECT user_id, profile, version FROM profiles.profiles WHERE user_id = $1`, [userId]);
+  async find(userId: string, q: Queryable = this.sql): Promise<StoredProfile | null> {
+    const rows = await q.query<Row>('profile-find', `SELECT user_id, profile, version FROM profiles.profiles WHERE user_id = $1`, [userId]);
     return rows[0] ? toStored(rows[0]) : null;
   }
 
@@ -38,12 +37,12 @@ export class ProfilesRepository {
    * transaction ends, so that a deletion and a creation can never interleave, even when no row
    * exists yet to lock. The two-key form keeps these locks apart from single-key ones.
    */
-  async lockUser(m: EntityManager, userId: string): Promise<void> {
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext('profiles.user'), hashtext($1))`, [userId]);
+  async lockUser(tx: Tx, userId: string): Promise<void> {
+    await tx.query('', `SELECT pg_advisory_xact_lock(hashtext('profiles.user'), hashtext($1))`, [userId]);
   }
 
-  async isDeleted(m: EntityManager, userId: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(`SELECT 1 FROM profiles.deleted_users WHERE user_id = $1`, [userId]);
+  async isDeleted(tx: Tx, userId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query('', `SELECT 1 FROM profiles.deleted_users WHERE user_id = $1`, [userId]);
     return rows.length > 0;
   }
 
@@ -52,12 +51,13 @@ export class ProfilesRepository {
    * owner's PATCH before `user.registered` is pending and remembers the keys the owner wrote.
    */
   async insert(
-    m: EntityManager,
+    tx: Tx,
     userId: string,
     profile: ProfileData,
     pending: { ownerKeys: string[] } | null = null,
   ): Promise<StoredProfile | null> {
-    const rows: Row[] = await m.query(
+    const rows: Row[] = await tx.query(
+      '',
       `INSERT INTO profiles.profiles (user_id, profile, registered, owner_keys) VALUES ($1, $2::jsonb, $3, $4::text[])
        ON CONFLICT (user_id) DO NOTHING
        RETURNING user_id, profile, version`,
@@ -70,9 +70,9 @@ export class ProfilesRepository {
    * Replaces the profile and bumps its version; returns what is stored (jsonb's key order). While
    * the profile is pending, the keys the owner wrote are added to those it remembers.
    */
-  async replace(m: EntityManager, userId: string, profile: ProfileData, ownerKeys: string[] = []): Promise<StoredProfile> {
-    // TypeORM answers an UPDATE with [rows, affected count].
-    const [rows]: [Row[], number] = await m.query(
+  async replace(tx: Tx, userId: string, profile: ProfileData, ownerKeys: string[] = []): Promise<StoredProfile> {
+    const rows: Row[] = await tx.query(
+      '',
       `UPDATE profiles.profiles SET profile = $2::jsonb, version = version + 1, updated_at = now(),
               owner_keys = CASE WHEN registered THEN owner_keys ELSE ARRAY(SELECT DISTINCT k FROM unnest(owner_keys || $3::text[]) k) END
        WHERE user_id = $1
@@ -84,8 +84,9 @@ export class ProfilesRepository {
   }
 
   /** A profile its owner created before `user.registered` arrived, with the keys the owner wrote. */
-  async findPending(m: EntityManager, userId: string): Promise<(StoredProfile & { ownerKeys: string[] }) | null> {
-    const rows: (Row & { owner_keys: string[] })[] = await m.query(
+  async findPending(tx: Tx, userId: string): Promise<(StoredProfile & { ownerKeys: string[] }) | null> {
+    const rows: (Row & { owner_keys: string[] })[] = await tx.query(
+      '',
       `SELECT user_id, profile, version, owner_keys FROM profiles.profiles WHERE user_id = $1 AND NOT registered`,
       [userId],
     );
@@ -93,8 +94,9 @@ export class ProfilesRepository {
   }
 
   /** Applies the late registration to a pending profile: the merged profile, a new version. */
-  async completeRegistration(m: EntityManager, userId: string, profile: ProfileData): Promise<StoredProfile> {
-    const [rows]: [Row[], number] = await m.query(
+  async completeRegistration(tx: Tx, userId: string, profile: ProfileData): Promise<StoredProfile> {
+    const rows: Row[] = await tx.query(
+      '',
       `UPDATE profiles.profiles SET profile = $2::jsonb, version = version + 1, updated_at = now(), registered = true, owner_keys = '{}'
        WHERE user_id = $1
        RETURNING user_id, profile, version`,
@@ -105,25 +107,26 @@ export class ProfilesRepository {
   }
 
   /** Remembers revoked sessions until their tokens expire, and forgets those whose tokens have. */
-  async revokeSessions(m: EntityManager, userId: string, sessionIds: string[], expiresAt: Date): Promise<void> {
-    await m.query(`DELETE FROM profiles.revoked_sessions WHERE expires_at < now()`);
-    await m.query(
+  async revokeSessions(tx: Tx, userId: string, sessionIds: string[], expiresAt: Date): Promise<void> {
+    await tx.query('', `DELETE FROM profiles.revoked_sessions WHERE expires_at < now()`);
+    await tx.query(
+      '',
       `INSERT INTO profiles.revoked_sessions (session_id, user_id, expires_at) SELECT unnest($1::uuid[]), $2, $3
        ON CONFLICT (session_id) DO UPDATE SET expires_at = GREATEST(profiles.revoked_sessions.expires_at, EXCLUDED.expires_at)`,
       [sessionIds, userId, expiresAt],
     );
   }
 
-  async isSessionRevoked(m: EntityManager, sessionId: string): Promise<boolean> {
-    const rows: unknown[] = await m.query(`SELECT 1 FROM profiles.revoked_sessions WHERE session_id = $1 AND expires_at > now()`, [
+  async isSessionRevoked(tx: Tx, sessionId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query('', `SELECT 1 FROM profiles.revoked_sessions WHERE session_id = $1 AND expires_at > now()`, [
       sessionId,
     ]);
     return rows.length > 0;
   }
 
   /** Deletes the profile and remembers the user, so that a late registration cannot bring it back. */
-  async deleteForever(m: EntityManager, userId: string): Promise<void> {
-    await m.query(`INSERT INTO profiles.deleted_users (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, [userId]);
-    await m.query(`DELETE FROM profiles.profiles WHERE user_id = $1`, [userId]);
+  async deleteForever(tx: Tx, userId: string): Promise<void> {
+    await tx.query('', `INSERT INTO profiles.deleted_users (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING`, [userId]);
+    await tx.query('', `DELETE FROM profiles.profiles WHERE user_id = $1`, [userId]);
   }
 }

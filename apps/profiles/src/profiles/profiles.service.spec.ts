@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@app/core';
 import { ApiError } from '@app/core';
 import type { ProfileEvents } from './profile-events.js';
 import type { ProfileData } from './profile-rules.js';
@@ -18,14 +18,14 @@ function fakeRepo() {
   let deleted = new Set<string>();
   const revokedSessions = new Map<string, Date>();
   const pendingKeys = new Map<string, Set<string>>();
-  const m = {} as EntityManager;
+  const m = {} as Tx;
   const repo = {
     get rows() {
       return rows;
     },
     deleted: () => deleted,
     locks: [] as string[],
-    transaction: jest.fn(async <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => {
+    transaction: jest.fn(async <T>(work: (tx: Tx) => Promise<T>): Promise<T> => {
       const [savedRows, savedDeleted] = [new Map(rows), new Set(deleted)];
       try {
         return await work(m);
@@ -74,7 +74,7 @@ function fakeRepo() {
 }
 
 function fakeEvents() {
-  return { recorded: [] as StoredProfile[], profileUpdated: jest.fn(), flush: jest.fn() };
+  return { recorded: [] as StoredProfile[], profileUpdated: jest.fn() };
 }
 
 async function apiError(p: Promise<unknown>): Promise<ApiError> {
@@ -119,8 +119,6 @@ describe('ProfilesService', () => {
       expect(saved).toEqual({ userId: ADA, profile: { name: 'Ada', avatar_url: 'https://x.test/a.png' }, version: 2 });
       expect(events.recorded).toEqual([saved]);
       expect(events.profileUpdated).toHaveBeenCalledWith(expect.anything(), saved, 'req-1');
-      expect(events.flush).toHaveBeenCalledTimes(1);
-      expect(events.flush.mock.invocationCallOrder[0]).toBeGreaterThan(repo.transaction.mock.invocationCallOrder[1]!);
       expect(repo.locks).toContain(ADA);
     });
 
@@ -142,7 +140,6 @@ describe('ProfilesService', () => {
       expect([e.getStatus(), e.code]).toEqual([404, 'AUTH_USER_NOT_FOUND']);
       expect(repo.rows.has(ADA)).toBe(false);
       expect(events.recorded).toEqual([]);
-      expect(events.flush).not.toHaveBeenCalled();
     });
 
     it('refuses a patch that would push the merged profile over the limits, changing nothing', async () => {

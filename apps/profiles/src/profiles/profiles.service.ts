@@ -29,22 +29,23 @@ export class ProfilesService {
    * the profile created here; a deleted user gets 404.
    */
   async update(userId: string, patch: ProfilePatch, requestId?: string, sessionId?: string): Promise<StoredProfile> {
-    const saved = await this.repo.transaction(async (m) => {
-      await this.repo.lockUser(m, userId);
+    const saved = await this.repo.transaction(async (tx) => {
+      await this.repo.lockUser(tx, userId);
       // Under the user's lock, so a revocation applied a moment ago is seen.
-      if (sessionId && (await this.repo.isSessionRevoked(m, sessionId))) throw revokedSession();
-      const current = await this.repo.find(userId, m);
-      if (!current && (await this.repo.isDeleted(m, userId))) throw userNotFound();
+      if (sessionId && (await this.repo.isSessionRevoked(tx, sessionId))) throw revokedSession();
+      const current = await this.repo.find(userId, tx);
+      if (!current && (await this.repo.isDeleted(tx, userId))) throw userNotFound();
       const next = mergeProfile(current?.profile ?? {}, patch);
       // Each patch is within limits; the merged profile must be too, or profiles grow without bound.
       checkSize(next);
       const ownerKeys = Object.keys(patch);
-      const stored = current ? await this.repo.replace(m, userId, next, ownerKeys) : await this.repo.insert(m, userId, next, { ownerKeys });
+      const stored = current
+        ? await this.repo.replace(tx, userId, next, ownerKeys)
+        : await this.repo.insert(tx, userId, next, { ownerKeys });
       if (!stored) throw new Error(`profile ${userId} appeared inside its own lock`);
-      await this.events.profileUpdated(m, stored, requestId);
+      await this.events.profileUpdated(tx, stored, requestId);
       return stored;
     });
-    this.events.flush();
     return saved;
   }
 
@@ -54,19 +55,22 @@ export class ProfilesService {
    * new version and a `profile.updated` for identity. Idempotent: a redelivery changes nothing.
    */
   async onUserRegistered(event: UserRegisteredEvent): Promise<RegisteredOutcome> {
-    const outcome = await this.repo.transaction(async (m): Promise<RegisteredOutcome> => {
-      await this.repo.lockUser(m, event.userId);
-      if (await this.repo.isDeleted(m, event.userId)) return 'deleted';
+    const outcome = await this.repo.transaction(async (tx): Promise<RegisteredOutcome> => {
+      await this.repo.lockUser(tx, event.userId);
+      if (await this.repo.isDeleted(tx, event.userId)) return 'deleted';
       const signUp = isPlainObject(event.profile) ? event.profile : {};
-      const pending = await this.repo.findPending(m, event.userId);
+      const pending = await this.repo.findPending(tx, event.userId);
       if (pending) {
-        const merged = await this.repo.completeRegistration(m, event.userId, mergeSignUpFields(pending.profile, signUp, pending.ownerKeys));
-        await this.events.profileUpdated(m, merged, event.requestId);
+        const merged = await this.repo.completeRegistration(
+          tx,
+          event.userId,
+          mergeSignUpFields(pending.profile, signUp, pending.ownerKeys),
+        );
+        await this.events.profileUpdated(tx, merged, event.requestId);
         return 'merged';
       }
-      return (await this.repo.insert(m, event.userId, signUp)) ? 'created' : 'exists';
+      return (await this.repo.insert(tx, event.userId, signUp)) ? 'created' : 'exists';
     });
-    if (outcome === 'merged') this.events.flush();
     this.logger.log({ userId: event.userId, outcome, requestId: event.requestId }, 'user.registered');
     return outcome;
   }
@@ -79,18 +83,18 @@ export class ProfilesService {
     const sessionIds = event.sessionIds.filter(isUuid);
     const until = new Date(event.tokensExpireBy);
     if (!sessionIds.length || !(until.getTime() > Date.now())) return;
-    await this.repo.transaction(async (m) => {
-      await this.repo.lockUser(m, event.userId);
-      await this.repo.revokeSessions(m, event.userId, sessionIds, until);
+    await this.repo.transaction(async (tx) => {
+      await this.repo.lockUser(tx, event.userId);
+      await this.repo.revokeSessions(tx, event.userId, sessionIds, until);
     });
     this.logger.log({ userId: event.userId, sessions: sessionIds.length, requestId: event.requestId }, 'user.sessions-revoked');
   }
 
   /** Idempotent: deletes the profile and remembers the user so nothing recreates it. */
   async onUserDeleted(event: UserDeletedEvent): Promise<void> {
-    await this.repo.transaction(async (m) => {
-      await this.repo.lockUser(m, event.userId);
-      await this.repo.deleteForever(m, event.userId);
+    await this.repo.transaction(async (tx) => {
+      await this.repo.lockUser(tx, event.userId);
+      await this.repo.deleteForever(tx, event.userId);
     });
     this.logger.log({ userId: event.userId, requestId: event.requestId }, 'user.deleted');
   }

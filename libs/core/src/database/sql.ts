@@ -1,72 +1,97 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool, PoolClient } from 'pg';
-import { type DataSource, EntityManager } from 'typeorm';
+import type { PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
 
-/** Something that runs SQL: the pool, a transaction's client, or a TypeORM transaction. */
+/**
+ * Something that runs SQL: the pool (one statement, any connection) or a transaction. `name`
+ * makes it a named prepared statement (parsed and planned once per connection); '' runs it
+ * unnamed, for statements whose text varies.
+ */
 export interface Queryable {
   query<T = Record<string, unknown>>(name: string, text: string, values?: unknown[]): Promise<T[]>;
 }
 
-/** A TypeORM transaction as a Queryable (unnamed statements), for code that already holds one. */
-export function fromEntityManager(m: EntityManager): Queryable {
-  return { query: (_name, text, values) => m.query(text, values) };
+/**
+ * The one transaction type: statements on one connection between BEGIN and COMMIT, and work to
+ * run once the changes are visible to everyone (outbox nudges, cache invalidations).
+ */
+export interface Tx extends Queryable {
+  /**
+   * Runs `fn` after COMMIT, never after a ROLLBACK. Hooks run in order, each once: a second
+   * registration under the same `key` moves the hook to the end instead of adding it again (so an
+   * outbox nudge registered by every write runs once, after whatever the writes set up).
+   */
+  afterCommit(fn: () => unknown, key?: unknown): void;
 }
 
-/** Either kind of transaction handle as a Queryable: a TypeORM one (unnamed statements) or Sql's (prepared). */
-export function asQueryable(m: EntityManager | Queryable): Queryable {
-  return m instanceof EntityManager ? fromEntityManager(m) : m;
-}
-
-/** A Queryable as a plain `query(text, values)` runner (the outbox's `OutboxTx`), unnamed statements. */
-export function toTextRunner(q: Queryable): { query(text: string, values?: unknown[]): Promise<unknown> } {
-  return { query: (text, values) => q.query('', text, values) };
-}
+type Client = Pick<PoolClient, 'query'>;
 
 /**
- * Named prepared statements on TypeORM's own pg pool, for the hot paths (current session, refresh,
- * sign-in lookups): PostgreSQL parses and plans each once per connection, which measured about
- * 4x the throughput of TypeORM's unnamed `query()` here. Everything else stays on TypeORM.
+ * SQL on identity's (or any app's) TypeORM pool through TypeORM's public QueryRunner API, with
+ * named prepared statements for the hot paths (current session, refresh, sign-in lookups):
+ * PostgreSQL parses and plans each once per connection, about 4x the throughput of TypeORM's
+ * unnamed `query()` here. `transaction()` is the one way a transaction is opened.
  */
 @Injectable()
 export class Sql implements Queryable {
+  private readonly logger = new Logger('Sql');
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  private get pool(): Pool {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
-  }
-
   async query<T = Record<string, unknown>>(name: string, text: string, values: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query({ name, text, values })).rows as T[];
+    return this.withClient((client) => run<T>(client, name, text, values));
   }
 
   /**
-   * BEGIN … COMMIT on one pooled connection; ROLLBACK and rethrow on any error.
-   * While checked out, a connection's 'error' event goes to the client, not to the pool: without a
-   * listener a connection lost mid-transaction (a failover, pg_terminate_backend) would be an
-   * unhandled 'error' event and kill the process. Here it fails this transaction only, and the
-   * broken connection is destroyed instead of going back to the pool.
+   * BEGIN … COMMIT on one pooled connection; ROLLBACK and rethrow on any error; then the
+   * after-commit hooks, whose failures are logged (the change is committed whatever they do).
+   * TypeORM's runner listens for the connection's 'error' while it is checked out, so a
+   * connection lost mid-transaction (a failover, pg_terminate_backend; a ROLLBACK fails only
+   * then) fails this transaction only and is destroyed instead of going back to the pool.
    */
-  async transaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
-    const client: PoolClient = await this.pool.connect();
-    let lost: Error | undefined;
-    const onError = (err: Error) => {
-      lost = err;
-    };
-    client.on('error', onError);
-    const q: Queryable = { query: async (name, text, values = []) => (await client.query({ name, text, values })).rows };
-    try {
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const hooks = new Map<unknown, () => unknown>();
+    const out = await this.withClient(async (client) => {
+      const tx: Tx = {
+        query: (name, text, values = []) => run(client, name, text, values),
+        afterCommit: (hook, key = Symbol()) => {
+          hooks.delete(key);
+          hooks.set(key, hook);
+        },
+      };
       await client.query('BEGIN');
-      const out = await fn(q);
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      if (!lost) await client.query('ROLLBACK').catch((e: Error) => (lost = e));
-      throw err;
+      try {
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    for (const hook of hooks.values()) {
+      try {
+        await hook();
+      } catch (err) {
+        this.logger.warn(`after-commit hook failed: ${(err as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  /** A pooled connection (TypeORM's QueryRunner hands out the driver's pg client) for `fn`. */
+  private async withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner('master');
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      return await fn(client);
     } finally {
-      client.removeListener('error', onError);
-      // A connection that failed (or whose ROLLBACK failed) is discarded, never reused.
-      client.release(lost ?? undefined);
+      await runner.release();
     }
   }
+}
+
+async function run<T>(client: Client, name: string, text: string, values: unknown[]): Promise<T[]> {
+  return (await client.query(name ? { name, text, values } : { text, values })).rows as T[];
 }

@@ -6,13 +6,9 @@ import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DEFAULT_JOB_OPTIONS, type JobName, type JobPayload, type QueueName } from '@app/contracts';
+import { Sql, type Tx } from '../database/sql.js';
 
 export const OUTBOX_OPTIONS = Symbol('OUTBOX_OPTIONS');
-
-/** What `Outbox.add` writes with: a TypeORM transaction, or any transaction that runs SQL text. */
-export interface OutboxTx {
-  query(text: string, parameters?: unknown[]): Promise<unknown>;
-}
 const PURGE_EVERY_MS = 3600_000;
 export interface OutboxOptions {
   /** schema holding the `outbox` table (each app has its own) */
@@ -51,29 +47,35 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopped = false;
   private lastPurge = 0;
   private readonly table: string;
+  private readonly sql: Sql;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
     @Inject(OUTBOX_OPTIONS) private readonly options: OutboxOptions,
   ) {
     this.table = `"${options.schema}"."outbox"`;
+    this.sql = new Sql(dataSource);
   }
 
-  /** Records a job inside the caller's transaction; returns its id (also the job id). */
+  /**
+   * Records a job inside the caller's transaction; returns its id (also the job id). The relay is
+   * nudged once after the commit (never before: the row would not be visible yet).
+   */
   async add<Q extends QueueName, N extends JobName<Q>>(
-    manager: OutboxTx,
+    tx: Tx,
     queue: Q,
     name: N,
     payload: (id: string) => JobPayload<Q, N>,
   ): Promise<string> {
     const id = randomUUID();
-    await manager.query(`INSERT INTO ${this.table} (id, queue, job_name, payload) VALUES ($1, $2, $3, $4)`, [
+    await tx.query('', `INSERT INTO ${this.table} (id, queue, job_name, payload) VALUES ($1, $2, $3, $4)`, [
       id,
       queue,
       name,
       JSON.stringify(payload(id)),
     ]);
+    tx.afterCommit(() => this.kick(), this);
     return id;
   }
 
@@ -112,8 +114,9 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   async relay(batch = 100): Promise<number> {
     let sent = 0;
     try {
-      await this.dataSource.transaction(async (m) => {
-        const rows: { id: string; queue: QueueName; job_name: string; payload: unknown }[] = await m.query(
+      await this.sql.transaction(async (tx) => {
+        const rows = await tx.query<{ id: string; queue: QueueName; job_name: string; payload: unknown }>(
+          '',
           `SELECT id, queue, job_name, payload FROM ${this.table} WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [batch],
         );
@@ -123,7 +126,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
             await withTimeout(this.queue(row.queue).add(row.job_name, row.payload, { ...DEFAULT_JOB_OPTIONS, jobId: row.id }), 3000);
             published.push(row.id);
           } catch (err) {
-            await m.query(`UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+            await tx.query('', `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
               row.id,
               String(err).slice(0, 500),
             ]);
@@ -131,13 +134,13 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
             break; // Redis is away: keep order, retry at the next poll
           }
         }
-        if (published.length) await m.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1)`, [published]);
+        if (published.length) await tx.query('', `UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1)`, [published]);
         sent = published.length;
       });
       if (Date.now() - this.lastPurge > PURGE_EVERY_MS) {
         this.lastPurge = Date.now();
         // Published rows are kept a day for inspection, then dropped.
-        await this.dataSource.query(`DELETE FROM ${this.table} WHERE published_at < now() - interval '1 day'`);
+        await this.sql.query('', `DELETE FROM ${this.table} WHERE published_at < now() - interval '1 day'`);
       }
     } catch (err) {
       this.logger.warn(`outbox relay failed: ${(err as Error).message}`);

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import {
   type AcceptedResponse,
   type ClientKind,
@@ -13,10 +11,10 @@ import {
   type SessionTokensResponse,
   type VerifyEmailRequest,
 } from '@app/contracts';
-import { invalidInput, Outbox, RateLimits, type RequestMeta } from '@app/core';
+import { invalidInput, Outbox, RateLimits, type RequestMeta, Sql } from '@app/core';
 import { auditActor } from '../../core/audit/audit-event.js';
 import { AuditLog } from '../../core/audit/audit-log.js';
-import type { AuthConfig } from '../../core/auth-config/auth-config.entity.js';
+import type { AuthConfig } from '../../core/auth-config/auth-config.repository.js';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
 import type { AuthResult } from '../../core/sign-in/session-result.js';
 import { RedirectCheck } from '../../core/sign-in/redirect-check.js';
@@ -24,7 +22,6 @@ import { SessionIssuer } from '../../core/sign-in/session-issuer.js';
 import { PasswordHasher } from '../../core/passwords/password-hasher.js';
 import { normalizePassword, passwordPolicyProblem } from '../../core/passwords/password-policy.js';
 import { SessionsService } from '../../core/sessions/sessions.service.js';
-import { CurrentUserCache } from '../../core/users/current-user.cache.js';
 import { EmailClaims } from '../../core/sign-in/email-claims.service.js';
 import { type UserRecord, UsersRepository } from '../../core/users/users.repository.js';
 import { CodesService } from '../../core/codes/codes.service.js';
@@ -57,7 +54,7 @@ const withParams = (url: string, params: Record<string, string>) => {
 @Injectable()
 export class EmailFlowsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     private readonly redirects: RedirectCheck,
     private readonly issuer: SessionIssuer,
     private readonly authConfig: AuthConfigService,
@@ -68,7 +65,6 @@ export class EmailFlowsService {
     private readonly hasher: PasswordHasher,
     private readonly limits: RateLimits,
     private readonly outbox: Outbox,
-    private readonly cache: CurrentUserCache,
     private readonly claims: EmailClaims,
     private readonly audit: AuditLog,
   ) {}
@@ -86,8 +82,7 @@ export class EmailFlowsService {
 
   async sendOtp(email: string, meta: RequestMeta): Promise<AcceptedResponse> {
     await this.throttleSend(email, meta);
-    await this.db.transaction((m) => this.email.recordOtp(m, email, meta.requestId));
-    this.email.flush();
+    await this.sql.transaction((tx) => this.email.recordOtp(tx, email, meta.requestId));
     return { success: true, message: MESSAGES.otp };
   }
 
@@ -108,15 +103,14 @@ export class EmailFlowsService {
   }
 
   private async recordTask(name: 'verification-requested' | 'reset-requested', req: SendEmailRequest, meta: RequestMeta): Promise<void> {
-    await this.db.transaction((m) =>
-      this.outbox.add(m, QUEUES.IDENTITY_TASKS, name, () => ({
+    await this.sql.transaction((tx) =>
+      this.outbox.add(tx, QUEUES.IDENTITY_TASKS, name, () => ({
         email: req.email,
         redirectTo: req.redirectTo ?? null,
         requestId: meta.requestId,
         occurredAt: new Date().toISOString(),
       })),
     );
-    this.outbox.kick();
   }
 
   /** Task: mail a verification code or link if the account exists and is not verified yet. */
@@ -124,10 +118,9 @@ export class EmailFlowsService {
     const user = await this.users.findByEmail(task.email);
     if (!user || user.emailVerified) return;
     const cfg = await this.authConfig.get();
-    await this.db.transaction((m) =>
-      this.email.recordVerification(m, { email: user.email, name: nameOf(user) }, cfg.verifyEmailMethod, task.redirectTo, task.requestId),
+    await this.sql.transaction((tx) =>
+      this.email.recordVerification(tx, { email: user.email, name: nameOf(user) }, cfg.verifyEmailMethod, task.redirectTo, task.requestId),
     );
-    this.email.flush();
   }
 
   /** Task: mail a reset code or link if the account exists. */
@@ -135,10 +128,9 @@ export class EmailFlowsService {
     const user = await this.users.findByEmail(task.email);
     if (!user) return;
     const cfg = await this.authConfig.get();
-    await this.db.transaction((m) =>
-      this.email.recordReset(m, { email: user.email, name: nameOf(user) }, cfg.resetPasswordMethod, task.redirectTo, task.requestId),
+    await this.sql.transaction((tx) =>
+      this.email.recordReset(tx, { email: user.email, name: nameOf(user) }, cfg.resetPasswordMethod, task.redirectTo, task.requestId),
     );
-    this.email.flush();
   }
 
   private async failedCode(meta: RequestMeta, message = 'Invalid or expired verification code'): Promise<never> {
@@ -149,14 +141,14 @@ export class EmailFlowsService {
   /** Code verification: marks the email verified and signs the user in (as InsForge does). */
   async verifyEmail(req: VerifyEmailRequest, client: ClientKind, meta: RequestMeta): Promise<AuthResult<SessionTokensResponse>> {
     await this.limits.assertNotBlocked('verify-fail:ip', meta.ip);
-    const out = await this.db.transaction(async (m) => {
-      const check = await this.codes.consumeCode(m, req.email, 'verify_email', req.otp);
+    const out = await this.sql.transaction(async (tx) => {
+      const check = await this.codes.consumeCode(tx, req.email, 'verify_email', req.otp);
       if (!check.ok) return null;
-      const user = await this.users.findByEmail(req.email, m);
+      const user = await this.users.findByEmail(req.email, tx);
       if (!user) return null;
-      const claim = await this.claims.claim(m, user.id, 'verification', meta.requestId);
-      const s = await this.issuer.start(m, user.id, client, meta, { method: 'email_verification' });
-      return { user: (await this.users.findById(user.id, m))!, claim, ...s };
+      const claim = await this.claims.claim(tx, user.id, 'verification', meta.requestId);
+      const s = await this.issuer.start(tx, user.id, client, meta, { method: 'email_verification' });
+      return { user: (await this.users.findById(user.id, tx))!, claim, ...s };
     });
     if (!out) {
       await this.audit.record(null, {
@@ -167,7 +159,7 @@ export class EmailFlowsService {
       });
       return this.failedCode(meta);
     }
-    await this.claims.afterCommit(out.claim);
+    await this.claims.delivered(out.claim);
     return this.issuer.issue(out.user, out.session, out.refreshToken, client);
   }
 
@@ -177,21 +169,21 @@ export class EmailFlowsService {
    */
   async verifyLink(token: string): Promise<LinkOutcome> {
     const params = { insforge_type: 'verify_email' };
-    const out = await this.db.transaction(async (m) => {
-      const row = await this.codes.findToken(m, token, 'verify_email');
+    const out = await this.sql.transaction(async (tx) => {
+      const row = await this.codes.findToken(tx, token, 'verify_email');
       if (!row) return { ok: false as const, redirectTo: null };
-      const user = await this.users.findByEmail(row.email, m);
+      const user = await this.users.findByEmail(row.email, tx);
       if (!user) return { ok: false as const, redirectTo: row.redirectTo };
       if (!row.consumedAt) {
         if (row.expiresAt <= new Date()) return { ok: false as const, redirectTo: row.redirectTo };
         // Consumed under its row lock: of two concurrent fetches, only one claims.
-        if (!(await this.codes.consumeToken(m, token, 'verify_email'))) return { ok: user.emailVerified, redirectTo: row.redirectTo };
-        const claim = await this.claims.claim(m, user.id, 'verification');
+        if (!(await this.codes.consumeToken(tx, token, 'verify_email'))) return { ok: user.emailVerified, redirectTo: row.redirectTo };
+        const claim = await this.claims.claim(tx, user.id, 'verification');
         return { ok: true as const, redirectTo: row.redirectTo, claim };
       }
       return { ok: user.emailVerified, redirectTo: row.redirectTo };
     });
-    if ('claim' in out) await this.claims.afterCommit(out.claim);
+    if ('claim' in out) await this.claims.delivered(out.claim);
     const error = 'Invalid or expired verification token';
     if (!out.redirectTo) {
       if (!out.ok) throw invalidInput(error);
@@ -207,10 +199,10 @@ export class EmailFlowsService {
 
   async exchangeResetToken(req: ExchangeResetTokenRequest, meta: RequestMeta): Promise<{ token: string; expiresAt: string }> {
     await this.limits.assertNotBlocked('verify-fail:ip', meta.ip);
-    const out = await this.db.transaction(async (m) => {
-      const check = await this.codes.consumeCode(m, req.email, 'reset_password', req.code);
+    const out = await this.sql.transaction(async (tx) => {
+      const check = await this.codes.consumeCode(tx, req.email, 'reset_password', req.code);
       if (!check.ok) return null;
-      const token = await this.codes.issueToken(m, req.email, 'reset_password', LINK_TTL_SECONDS, check.redirectTo);
+      const token = await this.codes.issueToken(tx, req.email, 'reset_password', LINK_TTL_SECONDS, check.redirectTo);
       return { token, expiresAt: new Date(Date.now() + LINK_TTL_SECONDS * 1000).toISOString() };
     });
     if (!out) return this.failedCode(meta);
@@ -221,9 +213,9 @@ export class EmailFlowsService {
   async resetPasswordLink(token: string): Promise<LinkOutcome> {
     const error = 'Invalid or expired verification token';
     const params = { insforge_type: 'reset_password' };
-    const { row, live } = await this.db.transaction(async (m) => ({
-      row: await this.codes.findToken(m, token, 'reset_password'),
-      live: await this.codes.peekToken(m, token, 'reset_password'),
+    const { row, live } = await this.sql.transaction(async (tx) => ({
+      row: await this.codes.findToken(tx, token, 'reset_password'),
+      live: await this.codes.peekToken(tx, token, 'reset_password'),
     }));
     if (!row?.redirectTo) {
       if (!live) throw invalidInput(error);
@@ -242,17 +234,17 @@ export class EmailFlowsService {
     const token = linkTokenOf(req.otp);
     if (!token) return this.failedCode(meta, 'Invalid or expired verification token');
     const hash = await this.hasher.hash(password);
-    const done = await this.db.transaction(async (m) => {
-      const row = await this.codes.consumeToken(m, token, 'reset_password');
+    const done = await this.sql.transaction(async (tx) => {
+      const row = await this.codes.consumeToken(tx, token, 'reset_password');
       if (!row) return null;
-      const user = await this.users.findByEmail(row.email, m);
+      const user = await this.users.findByEmail(row.email, tx);
       if (!user) return null;
       // An unverified account is claimed first (its sessions, codes and password go), then gets
       // the new password; a verified one just loses every session to the reset.
-      const claim = await this.claims.claim(m, user.id, 'password-reset', meta.requestId);
-      await this.users.setPasswordHash(user.id, hash, m);
-      const revoked = await this.sessions.revokeEverywhere(m, user.id, 'password_reset', meta.requestId);
-      await this.audit.record(m, {
+      const claim = await this.claims.claim(tx, user.id, 'password-reset', meta.requestId);
+      await this.users.setPasswordHash(tx, user.id, hash);
+      const revoked = await this.sessions.revokeEverywhere(tx, user.id, 'password_reset', meta.requestId);
+      await this.audit.record(tx, {
         type: 'password.reset',
         // Whoever spent the reset token proved they read the account's mailbox.
         actor: auditActor.user(user.id),
@@ -263,9 +255,8 @@ export class EmailFlowsService {
       return { userId: user.id, claim, revoked };
     });
     if (!done) return this.failedCode(meta, 'Invalid or expired verification token');
-    this.cache.invalidateUsers([done.userId]); // again, now that the revocation is committed
-    await this.claims.afterCommit(done.claim);
-    await this.sessions.afterRevokedEverywhere(done.revoked);
+    await this.claims.delivered(done.claim);
+    await this.sessions.revocationDelivered(done.revoked);
     return { message: MESSAGES.reset };
   }
 }

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
-import type { DataSource, EntityManager } from 'typeorm';
 import type {
   GorbDevice,
   GorbLoginRequest,
@@ -10,7 +8,7 @@ import type {
   GorbRegisterRequest,
   GorbRevokeRequest,
 } from '@app/contracts';
-import { ApiError, fromEntityManager, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { ApiError, invalidInput, RateLimits, type RequestMeta, Sql, type Tx } from '@app/core';
 import { auditActor } from '../../core/audit/audit-event.js';
 import { AuditLog } from '../../core/audit/audit-log.js';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
@@ -44,7 +42,7 @@ export const gorbPasswordFlags = (r: PasswordRules) => ({
 @Injectable()
 export class GorbService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
     private readonly passwords: PasswordCheck,
     private readonly users: UsersRepository,
@@ -80,9 +78,9 @@ export class GorbService {
       throw err;
     }
     try {
-      return await this.db.transaction(async (m) => {
-        await this.passwords.assertUnchanged(m, user, () => new ApiError(403, 'FORBIDDEN', 'Email verification required'));
-        return this.startSession(m, user, req.device_name, meta, { method: 'password' });
+      return await this.sql.transaction(async (tx) => {
+        await this.passwords.assertUnchanged(tx, user, () => new ApiError(403, 'FORBIDDEN', 'Email verification required'));
+        return this.startSession(tx, user, req.device_name, meta, { method: 'password' });
       });
     } catch (err) {
       if (err instanceof ApiError && err.getStatus() === 401) throw badCredentials();
@@ -91,20 +89,20 @@ export class GorbService {
   }
 
   private async startSession(
-    m: EntityManager,
+    tx: Tx,
     user: UserRecord,
     deviceName: string | undefined,
     meta: RequestMeta,
     signIn?: { method: string },
   ): Promise<GorbLoginResponse> {
-    const { session, refreshToken } = await this.sessions.start(m, user.id, {
+    const { session, refreshToken } = await this.sessions.start(tx, user.id, {
       api: 'gorb',
       clientType: 'gorb',
       deviceName: deviceName ?? 'Unknown device',
       meta,
       signIn,
     });
-    const accessToken = await this.issueAccessToken(m, session.id);
+    const accessToken = await this.issueAccessToken(tx, session.id);
     return {
       access_token: accessToken,
       user_id: this.userIdOf(user),
@@ -114,10 +112,10 @@ export class GorbService {
     };
   }
 
-  private async issueAccessToken(m: EntityManager, sessionId: string): Promise<string> {
+  private async issueAccessToken(tx: Tx, sessionId: string): Promise<string> {
     const token = randomToken();
     await this.sessionsRepo.insertOpaqueAccessToken(
-      fromEntityManager(m),
+      tx,
       sha256(token),
       sessionId,
       new Date(Date.now() + this.config.GORB_ACCESS_TTL_SECONDS * 1000),
@@ -142,23 +140,23 @@ export class GorbService {
     if (Object.values(flags).some((v) => !v)) throw refused();
     const passwordHash = await this.hasher.hash(password);
     try {
-      const out = await this.db.transaction(async (m) => {
-        const user = await this.users.insert(m, {
+      const out = await this.sql.transaction(async (tx) => {
+        const user = await this.users.insert(tx, {
           email: req.email,
           username: req.identifier,
           passwordHash,
           emailVerified: false,
           profile: {},
         });
-        await this.audit.record(m, {
+        await this.audit.record(tx, {
           type: 'user.created',
           actor: auditActor.anonymous(),
           targetUserId: user.id,
           meta,
           details: { api: 'gorb', method: 'password' },
         });
-        const registeredEvent = await this.events.registered(m, user, {}, meta.requestId);
-        return { registeredEvent, login: await this.startSession(m, user, req.device_name, meta) };
+        const registeredEvent = await this.events.registered(tx, user, {}, meta.requestId);
+        return { registeredEvent, login: await this.startSession(tx, user, req.device_name, meta) };
       });
       await this.events.registeredDelivered(out.registeredEvent);
       return out.login;
@@ -170,17 +168,24 @@ export class GorbService {
 
   async refresh(refreshToken: string, meta: RequestMeta): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
     await this.limits.consume('refresh:ip', meta.ip);
-    const rotated = await this.sessions.rotate(refreshToken, meta, (s) => {
-      if (s.api !== 'gorb') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
-    });
-    // The session may have gone since the rotation (its user deleted): its refresh token is dead too.
-    const accessToken = await this.db
-      .transaction((m) => this.issueAccessToken(m, rotated.session.id))
+    // One transaction: the rotation and the new opaque access token. The session may go while it
+    // runs (its user deleted): then its refresh token is dead too.
+    const out = await this.sql
+      .transaction(async (tx) => {
+        const rotated = await this.sessions.rotate(tx, refreshToken, meta, { api: 'gorb' });
+        if (!rotated.ok) return rotated;
+        return { ok: true as const, accessToken: await this.issueAccessToken(tx, rotated.session.id), refreshToken: rotated.refreshToken };
+      })
       .catch((err: { code?: string }) => {
-        if (err.code === '23503') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
+        if (err.code === '23503') return { ok: false as const, error: 'invalid' as const };
         throw err;
       });
-    return { access_token: accessToken, refresh_token: rotated.refreshToken, expires_in: this.config.GORB_ACCESS_TTL_SECONDS };
+    if (!out.ok) {
+      // A theft's revocation: the request waits, bounded, until profiles refuses the session's tokens too.
+      if (out.error === 'reused') await this.sessions.revocationDelivered(out.revoked);
+      throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
+    }
+    return { access_token: out.accessToken, refresh_token: out.refreshToken, expires_in: this.config.GORB_ACCESS_TTL_SECONDS };
   }
 
   async devices(userId: string, currentSessionId: string): Promise<GorbDevice[]> {

@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { BearerCredential } from '@app/auth';
 import type { ClientKind, SessionTokensResponse, SignInRequest, SignUpRequest, SignUpResponse } from '@app/contracts';
 import { ApiError, invalidInput, RateLimits, type RequestMeta, Sql } from '@app/core';
@@ -13,12 +11,13 @@ import { IdentityConfig } from '../../core/config/identity.config.js';
 import { PasswordHasher } from '../../core/passwords/password-hasher.js';
 import { normalizePassword, passwordPolicyProblem } from '../../core/passwords/password-policy.js';
 import type { SessionRow } from '../../core/sessions/sessions.repository.js';
-import { invalidRefreshToken, SessionsService } from '../../core/sessions/sessions.service.js';
+import { SessionsService } from '../../core/sessions/sessions.service.js';
 import { AccessTokens } from '../../core/tokens/access-tokens.service.js';
 import { PasswordCheck } from '../../core/sign-in/password-check.js';
 import { RedirectCheck } from '../../core/sign-in/redirect-check.js';
 import { SessionIssuer } from '../../core/sign-in/session-issuer.js';
 import type { AuthResult } from '../../core/sign-in/session-result.js';
+import { toRefreshBody } from './session.mapper.js';
 import { UserEvents } from '../../core/users/user-events.js';
 import { CurrentUserCache } from '../../core/users/current-user.cache.js';
 import { type ClaimOutcome, EmailClaims } from '../../core/sign-in/email-claims.service.js';
@@ -34,7 +33,7 @@ const invalidOtp = () => invalidInput('Invalid or expired verification code');
 @Injectable()
 export class AuthService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
@@ -50,7 +49,6 @@ export class AuthService {
     private readonly codes: CodesService,
     private readonly currentUsers: CurrentUserCache,
     private readonly claims: EmailClaims,
-    private readonly sql: Sql,
     private readonly audit: AuditLog,
   ) {}
 
@@ -80,20 +78,20 @@ export class AuthService {
     const profile = req.name ? { name: req.name } : {};
     let started: { user: UserRecord; registeredEvent: string; session?: SessionRow; refreshToken?: string };
     try {
-      started = await this.db.transaction(async (m) => {
-        const user = await this.users.insert(m, { email: req.email, passwordHash, emailVerified: confirmed, profile });
-        await this.audit.record(m, {
+      started = await this.sql.transaction(async (tx) => {
+        const user = await this.users.insert(tx, { email: req.email, passwordHash, emailVerified: confirmed, profile });
+        await this.audit.record(tx, {
           type: 'user.created',
           actor: admin ?? auditActor.anonymous(),
           targetUserId: user.id,
           meta,
           details: { api: 'insforge', method: 'password', ...(admin ? { autoConfirm: confirmed } : {}) },
         });
-        const registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
+        const registeredEvent = await this.events.registered(tx, user, profile, meta.requestId);
         if (verify && byAdmin) return { user, registeredEvent };
         if (verify) {
           await this.email.recordVerification(
-            m,
+            tx,
             { email: user.email, name: req.name },
             cfg.verifyEmailMethod,
             req.redirectTo,
@@ -101,7 +99,7 @@ export class AuthService {
           );
           return { user, registeredEvent };
         }
-        const s = await this.issuer.start(m, user.id, byAdmin ? 'server' : client, meta);
+        const s = await this.issuer.start(tx, user.id, byAdmin ? 'server' : client, meta);
         return { user, registeredEvent, session: s.session, refreshToken: s.refreshToken };
       });
     } catch (err) {
@@ -135,13 +133,13 @@ export class AuthService {
     const user = await this.passwords.check(email, rawPassword, meta);
     // Prepared statements on one connection: the check (with the live auth config), the ban check
     // and the session with its first refresh token, between BEGIN and COMMIT.
-    const s = await this.sql.transaction(async (q) => {
+    const s = await this.sql.transaction(async (tx) => {
       await this.passwords.assertUnchanged(
-        q,
+        tx,
         user,
         () => new ApiError(403, 'FORBIDDEN', 'Email verification required', 'Please verify your email address before logging in'),
       );
-      return this.issuer.start(q, user.id, client, meta, { method: 'password' });
+      return this.issuer.start(tx, user.id, client, meta, { method: 'password' });
     });
     return this.issuer.issue(user, s.session, s.refreshToken, client);
   }
@@ -152,33 +150,33 @@ export class AuthService {
     const cfg = await this.authConfig.get();
     let claim: ClaimOutcome | undefined;
     let registeredEvent: string | undefined;
-    const outcome = await this.db.transaction(
-      async (m): Promise<{ user: UserRecord; session: SessionRow; refreshToken: string } | { bad: string | null } | 'disabled'> => {
-        const check = await this.codes.consumeCode(m, req.email, 'sign_in', req.otp!);
-        if (!check.ok) return { bad: (await this.users.findByEmail(req.email, m))?.id ?? null };
-        let user = await this.users.findByEmail(req.email, m);
+    const outcome = await this.sql.transaction(
+      async (tx): Promise<{ user: UserRecord; session: SessionRow; refreshToken: string } | { bad: string | null } | 'disabled'> => {
+        const check = await this.codes.consumeCode(tx, req.email, 'sign_in', req.otp!);
+        if (!check.ok) return { bad: (await this.users.findByEmail(req.email, tx))?.id ?? null };
+        let user = await this.users.findByEmail(req.email, tx);
         if (!user) {
           if (cfg.disableSignup) return 'disabled';
           const profile = req.name ? { name: req.name } : {};
-          user = await this.users.insert(m, { email: req.email, passwordHash: null, emailVerified: true, profile });
-          await this.audit.record(m, {
+          user = await this.users.insert(tx, { email: req.email, passwordHash: null, emailVerified: true, profile });
+          await this.audit.record(tx, {
             type: 'user.created',
             actor: auditActor.anonymous(),
             targetUserId: user.id,
             meta,
             details: { api: 'insforge', method: 'email_code' },
           });
-          registeredEvent = await this.events.registered(m, user, profile, meta.requestId);
+          registeredEvent = await this.events.registered(tx, user, profile, meta.requestId);
         } else {
-          claim = await this.claims.claim(m, user.id, 'sign-in-code', meta.requestId);
+          claim = await this.claims.claim(tx, user.id, 'sign-in-code', meta.requestId);
         }
-        await this.users.addProvider(m, user.id, 'email', req.email, { method: 'otp' });
-        user = (await this.users.findById(user.id, m))!;
-        const s = await this.issuer.start(m, user.id, client, meta, { method: 'email_code' });
+        await this.users.addProvider(tx, user.id, 'email', req.email, { method: 'otp' });
+        user = (await this.users.findById(user.id, tx))!;
+        const s = await this.issuer.start(tx, user.id, client, meta, { method: 'email_code' });
         return { user, ...s };
       },
     );
-    await this.claims.afterCommit(claim);
+    await this.claims.delivered(claim);
     if (typeof outcome === 'object' && 'bad' in outcome) {
       await this.limits.penalize('verify-fail:ip', meta.ip);
       await this.audit.record(null, {
@@ -210,16 +208,8 @@ export class AuthService {
       if (!input.bodyToken) throw invalidInput('refreshToken: Required');
       token = input.bodyToken;
     }
-    const rotated = await this.sessions.rotate(token, meta, (s) => {
-      // A Gorb session refreshes through /v1/auth/refresh (its access tokens are opaque).
-      if (s.api !== 'insforge') throw invalidRefreshToken();
-      if (client === 'web' && !this.sessions.csrfMatches(s, input.csrfHeader)) throw new ApiError(403, 'FORBIDDEN', 'Invalid CSRF token');
-    });
-    const user = await this.users.findById(rotated.session.userId);
-    if (!user) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'User not found');
-    const out = await this.issuer.issue(user, rotated.session, rotated.refreshToken, client);
-    // InsForge's refresh body is {accessToken, user, csrfToken|refreshToken}.
-    return { ...out, body: { accessToken: out.body.accessToken, user: out.body.user, ...pick(out.body, 'csrfToken', 'refreshToken') } };
+    const out = await this.issuer.refresh(token, client, input.csrfHeader, meta);
+    return { ...out, body: toRefreshBody(out.body) };
   }
 
   /**
@@ -265,10 +255,4 @@ export class AuthService {
     this.currentUsers.set(userId, sessionId, user);
     return { user };
   }
-}
-
-function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Partial<Pick<T, K>> {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
 }

@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
-import type { DataSource } from 'typeorm';
 import {
   APPLE_ID_TOKEN_KEYS,
   type ClientKind,
@@ -9,7 +7,7 @@ import {
   type IdTokenSignInRequest,
   type SessionTokensResponse,
 } from '@app/contracts';
-import { ApiError, invalidInput, RateLimits, REDIS, type RequestMeta } from '@app/core';
+import { ApiError, invalidInput, RateLimits, REDIS, type RequestMeta, Sql } from '@app/core';
 import { sha256 } from '../../core/common/secrets.js';
 import { auditActor } from '../../core/audit/audit-event.js';
 import { AuditLog } from '../../core/audit/audit-log.js';
@@ -46,7 +44,7 @@ export class IdTokenSignIn {
   private readonly logger = new Logger('IdTokenSignIn');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly configs: OAuthProviderConfigs,
     private readonly settings: ProviderConfigSource,
@@ -71,9 +69,9 @@ export class IdTokenSignIn {
     await this.limits.consume('id-token:ip', meta.ip);
     const profile = await this.verify(req, meta);
     const user = await this.accounts.signIn(profile, meta);
-    const started = await this.db.transaction(async (m) => {
-      const s = await this.issuer.start(m, user.id, client, meta);
-      await this.audit.record(m, {
+    const started = await this.sql.transaction(async (tx) => {
+      const s = await this.issuer.start(tx, user.id, client, meta);
+      await this.audit.record(tx, {
         type: 'sign_in.succeeded',
         actor: auditActor.user(user.id),
         targetUserId: user.id,

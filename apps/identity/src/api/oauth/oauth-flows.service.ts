@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { ClientKind, OAuthAuthUrlResponse, OAuthExchangeRequest, SessionTokensResponse } from '@app/contracts';
-import { ApiError, invalidInput, RateLimits, type RequestMeta } from '@app/core';
+import { ApiError, invalidInput, RateLimits, type RequestMeta, Sql } from '@app/core';
 import { AuthConfigService } from '../../core/auth-config/auth-config.service.js';
 import { safeEqual } from '../../core/common/secrets.js';
 import { ExchangeCodes } from '../../core/oauth/exchange-codes.js';
@@ -42,7 +40,7 @@ export class OAuthFlows {
   private readonly logger = new Logger('OAuthFlows');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
     private readonly states: OAuthStates,
     private readonly codes: ExchangeCodes,
@@ -108,7 +106,7 @@ export class OAuthFlows {
       throw new ApiError(400, 'AUTH_UNAUTHORIZED', 'PKCE verification failed');
     const user = await this.users.findById(grant.userId);
     if (!user) throw new ApiError(404, 'AUTH_USER_NOT_FOUND', 'User not found');
-    const s = await this.db.transaction((m) => this.issuer.start(m, user.id, client, meta, { method: `oauth:${grant.provider}` }));
+    const s = await this.sql.transaction((tx) => this.issuer.start(tx, user.id, client, meta, { method: `oauth:${grant.provider}` }));
     return this.issuer.issue(user, s.session, s.refreshToken, client);
   }
 

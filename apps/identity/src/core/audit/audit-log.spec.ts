@@ -1,4 +1,4 @@
-import type { Queryable } from '@app/core';
+import type { Queryable, Tx } from '@app/core';
 import type { AuditEvent } from './audit-event.js';
 import { AuditLog, toRow } from './audit-log.js';
 import type { AuditRepository, AuditRow } from './audit.repository.js';
@@ -24,7 +24,7 @@ describe('AuditLog', () => {
   it('writes in the caller’s transaction when given one, on the pool otherwise', async () => {
     const { repo, pool, written } = fakeRepo();
     const log = new AuditLog(repo);
-    const tx: Queryable = { query: jest.fn() };
+    const tx: Tx = { query: jest.fn(), afterCommit: jest.fn() };
     await log.record(tx, signIn);
     await log.record(null, signIn);
     expect(written.map((w) => w.q)).toEqual([tx, pool]);

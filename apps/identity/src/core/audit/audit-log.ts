@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { fromEntityManager, type Queryable } from '@app/core';
+import type { Tx } from '@app/core';
 import { AUDIT_ACTOR_TYPES, AUDIT_EVENT_TYPES, type AuditDetails, type AuditEvent } from './audit-event.js';
 import { type AuditRow, AuditRepository } from './audit.repository.js';
 
-/** A transaction of either kind identity opens today (TypeORM's, or `Sql.transaction`'s). */
-export type AuditTx = EntityManager | Queryable;
+/** The caller's transaction (`Sql.transaction`'s Tx), or null to record on its own. */
+export type AuditTx = Tx;
 
 /** Detail keys that would name a secret. Details are for ids, methods, reasons and field names. */
 const SECRET_KEY = /pass(word|wd)?|secret|token|otp|cookie|csrf|hash|credential|private|code/i;
@@ -29,7 +28,7 @@ export class AuditLog {
 
   async record(tx: AuditTx | null, event: AuditEvent): Promise<void> {
     const row = toRow(event);
-    const q = tx === null ? this.repo.sql : tx instanceof EntityManager ? fromEntityManager(tx) : tx;
+    const q = tx ?? this.repo.sql;
     await this.repo.insert(q, row);
   }
 }

@@ -1,6 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { Sql } from '@app/core';
-import type { AuthConfig } from './auth-config.entity.js';
+
+/** The singleton row of auth settings (public-config fields plus the redirect allow-list). */
+export interface AuthConfig {
+  id: number;
+  requireEmailVerification: boolean;
+  passwordMinLength: number;
+  requireNumber: boolean;
+  requireLowercase: boolean;
+  requireUppercase: boolean;
+  requireSpecialChar: boolean;
+  verifyEmailMethod: 'code' | 'link';
+  resetPasswordMethod: 'code' | 'link';
+  allowedRedirectUrls: string[];
+  disableSignup: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 @Injectable()
 export class AuthConfigRepository {

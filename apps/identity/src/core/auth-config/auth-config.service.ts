@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicAuthConfig } from '@app/contracts';
 import { isDependencyUnavailable } from '@app/core';
-import type { AuthConfig } from './auth-config.entity.js';
+import type { AuthConfig } from './auth-config.repository.js';
 import { AuthConfigRepository } from './auth-config.repository.js';
 import { OAuthProviderConfigs } from '../oauth/oauth-configs.service.js';
 

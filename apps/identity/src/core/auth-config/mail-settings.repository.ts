@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { EmailTemplate, SealedValue, SendEmailJob } from '@app/contracts';
-import { type Queryable, Sql } from '@app/core';
+import { type Queryable, Sql, type Tx } from '@app/core';
 
 export interface SmtpRow {
   uid: string;
@@ -78,17 +77,20 @@ export class MailSettingsRepository {
    * What a mail requested now goes out with: the enabled SMTP settings and the saved template, in
    * one statement (one snapshot) of the caller's transaction, so the mail carries a consistent set.
    */
-  async snapshot(m: EntityManager, template: EmailTemplate): Promise<Pick<SendEmailJob, 'smtp' | 'custom'>> {
-    const [row] = (await m.query(
+  async snapshot(tx: Tx, template: EmailTemplate): Promise<Pick<SendEmailJob, 'smtp' | 'custom'>> {
+    const [row] = await tx.query<
+      Pick<SmtpRow, 'enabled' | 'host' | 'port' | 'username' | 'passwordSealed' | 'senderEmail' | 'senderName'> & {
+        subject: string | null;
+        bodyHtml: string | null;
+      }
+    >(
+      'mail-settings-snapshot',
       `SELECT s.enabled, s.host, s.port, s.username, s.password_sealed AS "passwordSealed", s.sender_email AS "senderEmail",
               s.sender_name AS "senderName", t.subject, t.body_html AS "bodyHtml"
        FROM identity.smtp_config s LEFT JOIN identity.email_templates t ON t.template_type = $1
        WHERE s.id = 1`,
       [template],
-    )) as (Pick<SmtpRow, 'enabled' | 'host' | 'port' | 'username' | 'passwordSealed' | 'senderEmail' | 'senderName'> & {
-      subject: string | null;
-      bodyHtml: string | null;
-    })[];
+    );
     if (!row) return {};
     return {
       ...(row.enabled && row.passwordSealed

@@ -1,9 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@app/core';
 import { Clock } from '../common/clock.js';
 import { IdentityConfig } from '../config/identity.config.js';
 import type { CodesRepository } from './codes.repository.js';
 import { CodesService, MAX_CODE_ATTEMPTS } from './codes.service.js';
-import type { OneTimeCode } from './one-time-code.entity.js';
+import type { OneTimeCode } from './codes.repository.js';
 
 class FakeClock extends Clock {
   t = new Date('2026-01-01T00:00:00Z');
@@ -27,7 +27,7 @@ function fakeRepo() {
 }
 
 describe('CodesService', () => {
-  const m = {} as EntityManager;
+  const m = {} as Tx;
   let clock: FakeClock;
   let repo: ReturnType<typeof fakeRepo>;
   let codes: CodesService;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
 import { CodesService } from './codes.service.js';
 import { MailIntents } from './mail-intents.js';
@@ -40,23 +40,17 @@ export class EmailService {
    * Records the verification mail for a new or unverified account (code or link, as configured),
    * inside the caller's transaction. Delivery happens in the mailer.
    */
-  recordVerification(
-    m: EntityManager,
-    user: Recipient,
-    method: 'code' | 'link',
-    redirectTo: string | null | undefined,
-    requestId?: string,
-  ) {
-    return this.recordCodeOrLink(m, user, FLOWS.verify, method, redirectTo, requestId);
+  recordVerification(tx: Tx, user: Recipient, method: 'code' | 'link', redirectTo: string | null | undefined, requestId?: string) {
+    return this.recordCodeOrLink(tx, user, FLOWS.verify, method, redirectTo, requestId);
   }
 
   /** Records the password-reset mail (code or link, as configured). */
-  recordReset(m: EntityManager, user: Recipient, method: 'code' | 'link', redirectTo: string | null | undefined, requestId?: string) {
-    return this.recordCodeOrLink(m, user, FLOWS.reset, method, redirectTo, requestId);
+  recordReset(tx: Tx, user: Recipient, method: 'code' | 'link', redirectTo: string | null | undefined, requestId?: string) {
+    return this.recordCodeOrLink(tx, user, FLOWS.reset, method, redirectTo, requestId);
   }
 
   private async recordCodeOrLink(
-    m: EntityManager,
+    tx: Tx,
     user: Recipient,
     flow: (typeof FLOWS)[keyof typeof FLOWS],
     method: 'code' | 'link',
@@ -65,23 +59,18 @@ export class EmailService {
   ): Promise<void> {
     const vars = { email: user.email, name: user.name };
     if (method === 'code') {
-      const code = await this.codes.issueCode(m, user.email, flow.purpose, redirectTo ?? null);
-      await this.mail.record(m, { template: flow.codeTemplate, to: user.email, vars: { ...vars, token: code }, requestId });
+      const code = await this.codes.issueCode(tx, user.email, flow.purpose, redirectTo ?? null);
+      await this.mail.record(tx, { template: flow.codeTemplate, to: user.email, vars: { ...vars, token: code }, requestId });
       return;
     }
-    const token = await this.codes.issueToken(m, user.email, flow.purpose, LINK_TTL_SECONDS, redirectTo ?? null);
+    const token = await this.codes.issueToken(tx, user.email, flow.purpose, LINK_TTL_SECONDS, redirectTo ?? null);
     const link = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${flow.linkPath}?token=${token}`;
-    await this.mail.record(m, { template: flow.linkTemplate, to: user.email, vars: { ...vars, link }, requestId });
+    await this.mail.record(tx, { template: flow.linkTemplate, to: user.email, vars: { ...vars, link }, requestId });
   }
 
   /** Records the sign-in code mail. */
-  async recordOtp(m: EntityManager, email: string, requestId?: string): Promise<void> {
-    const code = await this.codes.issueCode(m, email, 'sign_in');
-    await this.mail.record(m, { template: 'request-otp', to: email, vars: { email, token: code }, requestId });
-  }
-
-  /** Call after the transaction commits. */
-  flush(): void {
-    this.mail.flush();
+  async recordOtp(tx: Tx, email: string, requestId?: string): Promise<void> {
+    const code = await this.codes.issueCode(tx, email, 'sign_in');
+    await this.mail.record(tx, { template: 'request-otp', to: email, vars: { email, token: code }, requestId });
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { QUEUES, type EmailTemplate, type SendEmailJob } from '@app/contracts';
-import { Outbox } from '@app/core';
+import { Outbox, type Tx } from '@app/core';
 import { MailSettingsRepository } from '../auth-config/mail-settings.repository.js';
 
 /**
  * Records "send this mail" in the caller's transaction (transactional outbox). The request never
- * waits on Redis or SMTP; the relay hands the job to the mailer's queue once committed.
+ * waits on Redis or SMTP; the relay hands the job to the mailer's queue once committed (the
+ * outbox nudges it after the commit).
  */
 @Injectable()
 export class MailIntents {
@@ -16,12 +16,9 @@ export class MailIntents {
   ) {}
 
   /** The job carries the saved SMTP settings and template in force now (see SendEmailJob). */
-  async record(
-    m: EntityManager,
-    mail: { template: EmailTemplate; to: string; vars: SendEmailJob['vars']; requestId?: string },
-  ): Promise<string> {
-    const settings = await this.settings.snapshot(m, mail.template);
-    return this.outbox.add(m, QUEUES.EMAIL, 'send-email', (messageId) => ({
+  async record(tx: Tx, mail: { template: EmailTemplate; to: string; vars: SendEmailJob['vars']; requestId?: string }): Promise<string> {
+    const settings = await this.settings.snapshot(tx, mail.template);
+    return this.outbox.add(tx, QUEUES.EMAIL, 'send-email', (messageId) => ({
       messageId,
       template: mail.template,
       to: mail.to,
@@ -30,10 +27,5 @@ export class MailIntents {
       occurredAt: new Date().toISOString(),
       ...settings,
     }));
-  }
-
-  /** Call after the transaction commits. */
-  flush(): void {
-    this.outbox.kick();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@app/core';
 import { CurrentUserCache } from '../users/current-user.cache.js';
 import type { ProviderProfile } from './providers/provider-profile.js';
 
@@ -9,8 +9,9 @@ export class OAuthIdentitiesRepository {
   constructor(private readonly cache: CurrentUserCache) {}
 
   /** The user this provider account signs in as, locking the identity row. */
-  async userOf(m: EntityManager, provider: string, subject: string): Promise<string | null> {
-    const rows: { userId: string }[] = await m.query(
+  async userOf(tx: Tx, provider: string, subject: string): Promise<string | null> {
+    const rows = await tx.query<{ userId: string }>(
+      'oauth-identity-lock',
       `SELECT user_id AS "userId" FROM identity.user_providers WHERE provider = $1 AND provider_account_id = $2 FOR UPDATE`,
       [provider, subject],
     );
@@ -18,18 +19,20 @@ export class OAuthIdentitiesRepository {
   }
 
   /** Links a provider account to a user (a concurrent link of the same account fails: unique key). */
-  async link(m: EntityManager, userId: string, p: ProviderProfile): Promise<void> {
-    this.cache.invalidateUsers([userId]);
-    await m.query(
+  async link(tx: Tx, userId: string, p: ProviderProfile): Promise<void> {
+    await tx.query(
+      'oauth-identity-link',
       `INSERT INTO identity.user_providers (user_id, provider, provider_account_id, provider_data, email, email_verified)
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [userId, p.provider, p.subject, JSON.stringify(providerData(p)), p.email, p.emailVerified],
     );
+    tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
   }
 
   /** What the provider said at this sign-in. */
-  async refresh(m: EntityManager, p: ProviderProfile): Promise<void> {
-    await m.query(
+  async refresh(tx: Tx, p: ProviderProfile): Promise<void> {
+    await tx.query(
+      'oauth-identity-refresh',
       `UPDATE identity.user_providers SET provider_data = $3, email = $4, email_verified = $5, updated_at = now()
        WHERE provider = $1 AND provider_account_id = $2`,
       [p.provider, p.subject, JSON.stringify(providerData(p)), p.email, p.emailVerified],

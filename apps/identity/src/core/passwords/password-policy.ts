@@ -1,4 +1,4 @@
-import type { AuthConfig } from '../auth-config/auth-config.entity.js';
+import type { AuthConfig } from '../auth-config/auth-config.repository.js';
 
 /** Unicode passwords are compared in NFKC form, so the same password typed on another keyboard matches. */
 export const normalizePassword = (password: string): string => password.normalize('NFKC');

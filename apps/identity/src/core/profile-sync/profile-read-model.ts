@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import type { ProfileUpdatedEvent } from '@app/contracts';
+import { Sql } from '@app/core';
 import { CurrentUserCache } from '../users/current-user.cache.js';
 
 /** identity's copy of each user's profile (`users.profile`), written only from profiles' events. */
 @Injectable()
 export class ProfileReadModel {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     private readonly currentUsers: CurrentUserCache,
   ) {}
 
@@ -17,13 +16,14 @@ export class ProfileReadModel {
    * that arrive out of order change nothing. Returns whether the row changed.
    */
   async apply(event: Pick<ProfileUpdatedEvent, 'userId' | 'profile' | 'version'>): Promise<boolean> {
-    // TypeORM answers an UPDATE with [rows, affected count].
-    const [, affected]: [unknown[], number] = await this.db.query(
+    const changed = await this.sql.query(
+      'profile-read-model-apply',
       `UPDATE identity.users SET profile = $2::jsonb, profile_version = $3, updated_at = now()
-       WHERE id = $1 AND profile_version < $3`,
+       WHERE id = $1 AND profile_version < $3 RETURNING id`,
       [event.userId, JSON.stringify(event.profile), event.version],
     );
-    if (affected > 0) this.currentUsers.invalidateUsers([event.userId]);
-    return affected > 0;
+    // One statement, committed when it returns: forget the cached user now.
+    if (changed.length) this.currentUsers.invalidateUsers([event.userId]);
+    return changed.length > 0;
   }
 }

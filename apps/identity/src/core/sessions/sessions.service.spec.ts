@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { Sql } from '@app/core';
 import type { AuditLog } from '../audit/audit-log.js';
 import { Clock } from '../common/clock.js';
 import { sha256 } from '../common/secrets.js';
@@ -25,7 +25,7 @@ function fakeRepo(clock: FakeClock) {
   const sessions = new Map<string, SessionRow>();
   const tokens = new Map<string, RefreshTokenRow>();
   const repo = {
-    sql: { transaction: (cb: (m: unknown) => unknown) => cb({}) },
+    sql: {},
     insertSession: async (_m: unknown, refreshHash: Buffer, s: Partial<SessionRow>) => {
       const row = { ...s, id: `s${sessions.size + 1}`, revokedAt: null, createdAt: clock.now(), lastUsedAt: clock.now() } as SessionRow;
       sessions.set(row.id, row);
@@ -58,6 +58,7 @@ describe('SessionsService refresh rotation', () => {
   let bans: { assertMayStartSession: jest.Mock };
   let events: { sessionsRevoked: jest.Mock; revocationDelivered: jest.Mock };
   let audit: { record: jest.Mock };
+  let cache: { invalidateUsers: jest.Mock; invalidateSessions: jest.Mock };
 
   beforeEach(() => {
     clock = new FakeClock();
@@ -67,11 +68,19 @@ describe('SessionsService refresh rotation', () => {
       SESSION_IDLE_TTL_SECONDS: 3600,
       SESSION_ABSOLUTE_TTL_SECONDS: 86400,
     });
-    const cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
+    cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
     bans = { assertMayStartSession: jest.fn(async () => undefined) };
     events = { sessionsRevoked: jest.fn(async () => 'event-1'), revocationDelivered: jest.fn(async () => undefined) };
     audit = { record: jest.fn(async () => undefined) };
-    const db = { transaction: (cb: (m: unknown) => unknown) => cb({ query: jest.fn() }) };
+    // end()'s transaction: commits, then runs its after-commit hooks (as Sql.transaction does).
+    const sql = {
+      transaction: async (cb: (tx: unknown) => unknown) => {
+        const after: (() => unknown)[] = [];
+        const out = await cb({ query: jest.fn(), afterCommit: (fn: () => unknown) => after.push(fn) });
+        for (const fn of after) await fn();
+        return out;
+      },
+    };
     svc = new SessionsService(
       store.repo as unknown as SessionsRepository,
       clock,
@@ -80,7 +89,7 @@ describe('SessionsService refresh rotation', () => {
       events as unknown as UserEvents,
       bans as unknown as UserBans,
       audit as unknown as AuditLog,
-      db as unknown as DataSource,
+      sql as unknown as Sql,
     );
   });
 
@@ -93,37 +102,49 @@ describe('SessionsService refresh rotation', () => {
     expect(bans.assertMayStartSession).toHaveBeenCalledWith(expect.anything(), 'u1');
   });
 
+  /** A fake transaction: statements go to the fake repository; after-commit hooks are collected. */
+  const hooks: (() => unknown)[] = [];
+  const tx = { query: jest.fn(), afterCommit: (fn: () => unknown) => hooks.push(fn) } as never;
+  const insforge = { api: 'insforge' as const };
+  const rotate = async (token: string, rules: Parameters<SessionsService['rotate']>[3] = insforge) => svc.rotate(tx, token, meta, rules);
+  const next = async (token: string) => {
+    const r = await rotate(token);
+    if (!r.ok) throw new Error(`rotation refused: ${r.error}`);
+    return r.refreshToken;
+  };
+
   it('rotates on every use and stores only hashes', async () => {
     const { refreshToken: a } = await begin();
     expect([...store.tokens.keys()]).toEqual([sha256(a).toString('hex')]);
-    const { refreshToken: b } = await svc.rotate(a, meta);
+    const b = await next(a);
     expect(b).not.toBe(a);
-    const { refreshToken: c } = await svc.rotate(b, meta);
+    const c = await next(b);
     expect(c).not.toBe(b);
   });
 
   it('a replay inside the grace window gets the live successor, even down a chain', async () => {
     const { refreshToken: a } = await begin();
-    const { refreshToken: b } = await svc.rotate(a, meta);
-    expect((await svc.rotate(a, meta)).refreshToken).toBe(b);
-    const { refreshToken: c } = await svc.rotate(b, meta);
+    const b = await next(a);
+    expect(await next(a)).toBe(b);
+    const c = await next(b);
     clock.advance(5_000);
-    expect((await svc.rotate(a, meta)).refreshToken).toBe(c);
+    expect(await next(a)).toBe(c);
   });
 
-  it('a replay after the grace window revokes the whole session', async () => {
+  it('a replay after the grace window revokes the whole session, and every replica forgets it after the commit', async () => {
     const { refreshToken: a, session } = await begin();
-    const { refreshToken: b } = await svc.rotate(a, meta);
+    const b = await next(a);
     clock.advance(11_000);
     const reusesBefore = (await refreshTokenReuse.get()).values[0]?.value ?? 0;
-    await expect(svc.rotate(a, meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+    hooks.length = 0;
+    expect(await rotate(a)).toEqual({ ok: false, error: 'reused', revoked: { userId: 'u1', sessionIds: [session.id], event: 'event-1' } });
     expect(store.sessions.get(session.id)!.revokedAt).not.toBeNull();
-    // ...and counts once for the alert on refresh-token reuse.
+    // ...counts once for the alert on refresh-token reuse...
     expect((await refreshTokenReuse.get()).values[0]?.value).toBe(reusesBefore + 1);
-    // ...tells profiles in the same transaction, waits for it, and leaves its audit record.
-    expect(events.sessionsRevoked).toHaveBeenCalledWith(expect.anything(), 'u1', [session.id], 'r');
-    expect(events.revocationDelivered).toHaveBeenCalledWith('event-1');
-    expect(audit.record).toHaveBeenCalledWith(expect.anything(), {
+    // ...tells profiles in the same transaction (the caller waits for it after the commit) and
+    // leaves its audit record...
+    expect(events.sessionsRevoked).toHaveBeenCalledWith(tx, 'u1', [session.id], 'r');
+    expect(audit.record).toHaveBeenCalledWith(tx, {
       type: 'refresh_token.reused',
       actor: { type: 'anonymous', id: null },
       targetUserId: 'u1',
@@ -131,15 +152,20 @@ describe('SessionsService refresh rotation', () => {
       meta,
       details: { api: 'insforge' },
     });
-    await expect(svc.rotate(b, meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+    // ...and the cache invalidation waits for the commit.
+    expect(cache.invalidateSessions).not.toHaveBeenCalled();
+    expect(hooks).toHaveLength(1);
+    await hooks[0]!();
+    expect(cache.invalidateSessions).toHaveBeenCalledWith([session.id]);
+    expect(await rotate(b)).toEqual({ ok: false, error: 'invalid' });
   });
 
   it('a sign-in records sign_in.succeeded in its transaction; a sign-up’s first session does not', async () => {
     await begin();
     expect(audit.record).not.toHaveBeenCalled();
-    const tx = {} as never;
-    const { session } = await svc.start(tx, 'u1', { api: 'gorb', clientType: 'gorb', meta, signIn: { method: 'password' } });
-    expect(audit.record).toHaveBeenCalledWith(tx, {
+    const signInTx = {} as never;
+    const { session } = await svc.start(signInTx, 'u1', { api: 'gorb', clientType: 'gorb', meta, signIn: { method: 'password' } });
+    expect(audit.record).toHaveBeenCalledWith(signInTx, {
       type: 'sign_in.succeeded',
       actor: { type: 'user', id: 'u1' },
       targetUserId: 'u1',
@@ -164,6 +190,7 @@ describe('SessionsService refresh rotation', () => {
       details: { reason: 'logout', api: 'insforge', count: 1 },
     });
     expect(events.revocationDelivered).toHaveBeenCalledWith('event-1');
+    expect(cache.invalidateSessions).toHaveBeenCalledWith([session.id]);
     // Nothing left to end (already revoked, or another user's session): nothing recorded.
     audit.record.mockClear();
     events.sessionsRevoked.mockClear();
@@ -175,21 +202,25 @@ describe('SessionsService refresh rotation', () => {
   });
 
   it('refuses malformed, unknown and expired tokens', async () => {
-    await expect(svc.rotate('nope', meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
-    await expect(svc.rotate('a'.repeat(64), meta)).rejects.toMatchObject({ code: 'AUTH_UNAUTHORIZED' });
+    expect(await rotate('nope')).toEqual({ ok: false, error: 'invalid' });
+    expect(await rotate('a'.repeat(64))).toEqual({ ok: false, error: 'invalid' });
     const { refreshToken } = await begin();
     clock.advance(3601_000);
-    await expect(svc.rotate(refreshToken, meta)).rejects.toMatchObject({ message: 'Invalid or expired refresh token' });
+    expect(await rotate(refreshToken)).toEqual({ ok: false, error: 'invalid' });
+  });
+
+  it("refuses another API's session (a Gorb session refreshes through /v1 only)", async () => {
+    const { refreshToken } = await begin();
+    expect(await rotate(refreshToken, { api: 'gorb' })).toEqual({ ok: false, error: 'invalid' });
+    expect([...store.tokens.values()][0]!.rotatedAt).toBeNull();
   });
 
   it('the CSRF check runs before anything changes', async () => {
-    const { refreshToken: a } = await begin();
-    await expect(
-      svc.rotate(a, meta, () => {
-        throw new Error('csrf');
-      }),
-    ).rejects.toThrow('csrf');
+    const { refreshToken: a, session } = await begin();
+    expect(await rotate(a, { api: 'insforge', csrf: { header: 'f'.repeat(64) } })).toEqual({ ok: false, error: 'csrf' });
+    expect(await rotate(a, { api: 'insforge', csrf: { header: undefined } })).toEqual({ ok: false, error: 'csrf' });
     expect([...store.tokens.values()][0]!.rotatedAt).toBeNull();
+    expect((await rotate(a, { api: 'insforge', csrf: { header: svc.csrfTokenFor(session) } })).ok).toBe(true);
   });
 
   it('the CSRF token is stable for a session and differs between sessions', async () => {

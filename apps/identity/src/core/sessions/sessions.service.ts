@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
 import { isOpaqueToken } from '@app/contracts';
-import { ApiError, asQueryable, fromEntityManager, type Queryable, type RequestMeta, toTextRunner } from '@app/core';
+import { ApiError, type Queryable, type RequestMeta, Sql, type Tx } from '@app/core';
 import { type AuditActor, auditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { Clock } from '../common/clock.js';
@@ -41,6 +39,17 @@ export interface SessionEnd {
   details?: Record<string, string>;
 }
 
+/** What a refresh requires of the session (see `rotate`). */
+export interface RotationRules {
+  api: 'insforge' | 'gorb';
+  /** web clients: the X-CSRF-Token header, which must match the session */
+  csrf?: { header: string | string[] | undefined };
+}
+
+/** How a rotation went; a reuse carries the revocation, to wait for after the commit (`revocationDelivered`). */
+export type Rotation =
+  ({ ok: true } & StartedSession) | { ok: false; error: 'invalid' | 'csrf' } | { ok: false; error: 'reused'; revoked: RevokedEverywhere };
+
 export const invalidRefreshToken = () => new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid or expired refresh token');
 
 /** How far a replayed successor chain is followed (tab A refreshed twice before tab B's replay). */
@@ -62,7 +71,7 @@ export class SessionsService {
     private readonly events: UserEvents,
     private readonly bans: UserBans,
     private readonly audit: AuditLog,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
   ) {}
 
   isLive(s: SessionRow, now = this.clock.now()): boolean {
@@ -74,7 +83,7 @@ export class SessionsService {
    * proved the account is theirs: a banned user gets none (see UserBans).
    */
   async start(
-    m: EntityManager | Queryable,
+    tx: Tx,
     userId: string,
     opts: {
       api: 'insforge' | 'gorb';
@@ -88,11 +97,10 @@ export class SessionsService {
     const now = this.clock.now().getTime();
     const absolute = new Date(now + this.config.SESSION_ABSOLUTE_TTL_SECONDS * 1000);
     const idle = new Date(Math.min(now + this.config.SESSION_IDLE_TTL_SECONDS * 1000, absolute.getTime()));
-    const q = asQueryable(m);
-    await this.bans.assertMayStartSession(q, userId);
+    await this.bans.assertMayStartSession(tx, userId);
     const refreshToken = randomToken();
     // The session and its first refresh token in one statement (one round trip fewer per sign-in).
-    const session = await this.repo.insertSession(q, sha256(refreshToken), {
+    const session = await this.repo.insertSession(tx, sha256(refreshToken), {
       userId,
       api: opts.api,
       clientType: opts.clientType,
@@ -104,7 +112,7 @@ export class SessionsService {
       absoluteExpiresAt: absolute,
     });
     if (opts.signIn) {
-      await this.audit.record(q, {
+      await this.audit.record(tx, {
         type: 'sign_in.succeeded',
         actor: auditActor.user(userId),
         targetUserId: userId,
@@ -134,61 +142,55 @@ export class SessionsService {
   }
 
   /**
-   * Rotates a refresh token. `check` runs on the live session before anything changes (CSRF).
-   * Throws 401 AUTH_UNAUTHORIZED for unknown, expired, revoked or stolen tokens.
+   * Rotates a refresh token inside the caller's transaction and says how it went; nothing throws
+   * here, so a theft's revocation commits with the caller's transaction. `expect` is what the
+   * caller's API requires of the session: its API (a Gorb session refreshes through /v1 only),
+   * and for a web client the CSRF header that matches it. A replay after the grace window is
+   * treated as theft: the session is revoked (and forgotten by every replica after the commit).
    */
-  async rotate(token: string, meta: RequestMeta, check?: (s: SessionRow) => void): Promise<StartedSession> {
-    if (!isOpaqueToken(token)) throw invalidRefreshToken();
+  async rotate(tx: Tx, token: string, meta: RequestMeta, expect: RotationRules): Promise<Rotation> {
+    if (!isOpaqueToken(token)) return { ok: false, error: 'invalid' };
     const hash = sha256(token);
-    const outcome = await this.repo.sql.transaction(async (m): Promise<StartedSession | { reused: RevokedEverywhere } | 'invalid'> => {
-      const found = await this.repo.findByRefreshHash(m, hash, true);
-      if (!found || !this.isLive(found.session)) return 'invalid';
-      const { token: row, session } = found;
-      check?.(session);
-      const now = this.clock.now();
-      if (!row.rotatedAt) {
-        const next = randomToken();
-        const idle = new Date(Math.min(now.getTime() + this.config.SESSION_IDLE_TTL_SECONDS * 1000, session.absoluteExpiresAt.getTime()));
-        // Mark this token rotated (with its sealed successor), insert the successor and extend the
-        // session: one statement, so a refresh is BEGIN, the locking read, this, COMMIT.
-        await this.repo.rotate(m, {
-          tokenHash: hash,
-          successorSealed: sealSuccessor(token, next),
-          nextHash: sha256(next),
-          sessionId: session.id,
-          idleExpiresAt: idle,
-          ip: meta.ip,
-        });
-        return { session, refreshToken: next };
-      }
-      const live = await this.replayedSuccessor(m, token, row.rotatedAt, row.successorSealed, now);
-      if (live) return { session, refreshToken: live };
-      // Theft: the session dies with its record, and profiles is told in the same transaction.
-      const sessionIds = await this.repo.revoke({ sessionId: session.id }, 'refresh_token_reuse', m);
-      const event = sessionIds.length
-        ? await this.events.sessionsRevoked(toTextRunner(m), session.userId, sessionIds, meta.requestId)
-        : undefined;
-      await this.audit.record(m, {
-        type: 'refresh_token.reused',
-        actor: auditActor.anonymous(),
-        targetUserId: session.userId,
-        targetId: session.id,
-        meta,
-        details: { api: session.api },
+    const found = await this.repo.findByRefreshHash(tx, hash, true);
+    if (!found || !this.isLive(found.session) || found.session.api !== expect.api) return { ok: false, error: 'invalid' };
+    const { token: row, session } = found;
+    if (expect.csrf && !this.csrfMatches(session, expect.csrf.header)) return { ok: false, error: 'csrf' };
+    const now = this.clock.now();
+    if (!row.rotatedAt) {
+      const next = randomToken();
+      const idle = new Date(Math.min(now.getTime() + this.config.SESSION_IDLE_TTL_SECONDS * 1000, session.absoluteExpiresAt.getTime()));
+      // Mark this token rotated (with its sealed successor), insert the successor and extend the
+      // session: one statement, so a refresh is BEGIN, the locking read, this, COMMIT.
+      await this.repo.rotate(tx, {
+        tokenHash: hash,
+        successorSealed: sealSuccessor(token, next),
+        nextHash: sha256(next),
+        sessionId: session.id,
+        idleExpiresAt: idle,
+        ip: meta.ip,
       });
-      return { reused: { userId: session.userId, sessionIds, event } };
-    });
-    if (outcome === 'invalid') throw invalidRefreshToken();
-    if ('reused' in outcome) {
-      refreshTokenReuse.inc();
-      await this.afterEnded(outcome.reused);
-      throw invalidRefreshToken();
+      return { ok: true, session, refreshToken: next };
     }
-    return outcome;
+    const live = await this.replayedSuccessor(tx, token, row.rotatedAt, row.successorSealed, now);
+    if (live) return { ok: true, session, refreshToken: live };
+    // Theft: the session dies with its record, and profiles is told in the same transaction.
+    const sessionIds = await this.repo.revoke({ sessionId: session.id }, 'refresh_token_reuse', tx);
+    const event = sessionIds.length ? await this.events.sessionsRevoked(tx, session.userId, sessionIds, meta.requestId) : undefined;
+    await this.audit.record(tx, {
+      type: 'refresh_token.reused',
+      actor: auditActor.anonymous(),
+      targetUserId: session.userId,
+      targetId: session.id,
+      meta,
+      details: { api: session.api },
+    });
+    refreshTokenReuse.inc();
+    this.forgetSessionsAfterCommit(tx, sessionIds);
+    return { ok: false, error: 'reused', revoked: { userId: session.userId, sessionIds, event } };
   }
 
   /** Inside the grace window: the live token at the end of the successor chain, if any. */
-  private async replayedSuccessor(m: Queryable, token: string, rotatedAt: Date, sealed: Buffer | null, now: Date): Promise<string | null> {
+  private async replayedSuccessor(q: Queryable, token: string, rotatedAt: Date, sealed: Buffer | null, now: Date): Promise<string | null> {
     const graceMs = this.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
     let current = token;
     let at: Date | null = rotatedAt;
@@ -197,7 +199,7 @@ export class SessionsService {
       if (now.getTime() - at.getTime() > graceMs) return null;
       const next = unsealSuccessor(current, box);
       if (!next) return null;
-      const found = await this.repo.findByRefreshHash(m, sha256(next), false);
+      const found = await this.repo.findByRefreshHash(q, sha256(next), false);
       if (!found) return null;
       if (!found.token.rotatedAt) return next;
       current = next;
@@ -216,11 +218,12 @@ export class SessionsService {
    * profiles refuses their tokens too. Returns how many live sessions ended (0: nothing recorded).
    */
   async end(userId: string, which: { sessionId?: string; exceptSessionId?: string; deviceName?: string }, e: SessionEnd): Promise<number> {
-    const done = await this.db.transaction(async (m): Promise<RevokedEverywhere> => {
-      const sessionIds = await this.repo.revoke({ userId, ...which }, e.reason, fromEntityManager(m));
+    const done = await this.sql.transaction(async (tx): Promise<RevokedEverywhere> => {
+      const sessionIds = await this.repo.revoke({ userId, ...which }, e.reason, tx);
       if (!sessionIds.length) return { userId, sessionIds };
-      const event = await this.events.sessionsRevoked(m, userId, sessionIds, e.meta?.requestId);
-      await this.audit.record(m, {
+      this.forgetSessionsAfterCommit(tx, sessionIds);
+      const event = await this.events.sessionsRevoked(tx, userId, sessionIds, e.meta?.requestId);
+      await this.audit.record(tx, {
         type: 'session.revoked',
         actor: e.actor,
         targetUserId: userId,
@@ -230,51 +233,34 @@ export class SessionsService {
       });
       return { userId, sessionIds, event };
     });
-    await this.afterEnded(done);
+    await this.revocationDelivered(done);
     return done.sessionIds.length;
   }
 
-  /** After sessions ended on request or by reuse: as afterRevokedEverywhere, for just those sessions. */
-  private async afterEnded(done: RevokedEverywhere): Promise<void> {
-    if (!done.sessionIds.length) return;
-    this.cache.invalidateSessions(done.sessionIds);
-    if (done.event) await this.events.revocationDelivered(done.event);
-  }
-
-  /** All (or all other) sessions of a user, in a caller's transaction; returns the ids it revoked (invalidate again after commit). */
-  async revokeAllIds(
-    userId: string,
-    reason: string,
-    opts: { except?: string; m?: EntityManager; deviceName?: string } = {},
-  ): Promise<string[]> {
-    const ids = await this.repo.revoke(
-      { userId, exceptSessionId: opts.except, deviceName: opts.deviceName },
-      reason,
-      opts.m ? fromEntityManager(opts.m) : undefined,
-    );
-    this.cache.invalidateUsers([userId]);
-    return ids;
+  /** After the commit, every replica forgets these sessions (their cached current-session answers). */
+  private forgetSessionsAfterCommit(tx: Tx, sessionIds: string[]): void {
+    if (sessionIds.length) tx.afterCommit(() => this.cache.invalidateSessions(sessionIds));
   }
 
   /**
    * Every session of a user, for a security reason (an account claim, a password reset), in the
    * caller's transaction: also records `user.sessions-revoked` for profiles, whose writes accept
-   * any valid access token. Call `afterRevokedEverywhere` once the transaction has committed.
+   * any valid access token. Every replica forgets the sessions after the commit; call
+   * `revocationDelivered` then to wait until profiles refuses their tokens too.
    */
-  async revokeEverywhere(m: EntityManager, userId: string, reason: string, requestId?: string): Promise<RevokedEverywhere> {
-    const sessionIds = await this.revokeAllIds(userId, reason, { m });
-    const event = sessionIds.length ? await this.events.sessionsRevoked(m, userId, sessionIds, requestId) : undefined;
+  async revokeEverywhere(tx: Tx, userId: string, reason: string, requestId?: string): Promise<RevokedEverywhere> {
+    const sessionIds = await this.repo.revoke({ userId }, reason, tx);
+    tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
+    const event = sessionIds.length ? await this.events.sessionsRevoked(tx, userId, sessionIds, requestId) : undefined;
     return { userId, sessionIds, event };
   }
 
   /**
-   * After the commit: every replica forgets the sessions, and the request waits (bounded, like a
-   * sign-up) until profiles refuses their tokens too, so the revocation holds everywhere at once.
+   * After the commit: the request waits (bounded, like a sign-up) until profiles refuses the
+   * revoked sessions' tokens too, so the revocation holds everywhere at once.
    */
-  async afterRevokedEverywhere(done: RevokedEverywhere | undefined): Promise<void> {
-    if (!done?.sessionIds.length) return;
-    this.cache.invalidateUsers([done.userId]);
-    if (done.event) await this.events.revocationDelivered(done.event);
+  async revocationDelivered(done: RevokedEverywhere | undefined): Promise<void> {
+    if (done?.event) await this.events.revocationDelivered(done.event);
   }
 
   listLive(userId: string): Promise<SessionRow[]> {

@@ -1,11 +1,10 @@
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@app/core';
 import type { CodesRepository } from '../codes/codes.repository.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
-import type { CurrentUserCache } from '../users/current-user.cache.js';
 import { CLAIM_REVOKE_REASON, EmailClaims, type EmailProof } from './email-claims.service.js';
 import type { UsersRepository } from '../users/users.repository.js';
 
-const m = {} as EntityManager;
+const m = { query: jest.fn(), afterCommit: jest.fn() } as unknown as Tx;
 
 function setup(state: { email: string; emailVerified: boolean } | null) {
   const calls: string[] = [];
@@ -15,22 +14,20 @@ function setup(state: { email: string; emailVerified: boolean } | null) {
       return state;
     }),
     markEmailVerified: jest.fn(async () => void calls.push('verified')),
-    setPasswordHash: jest.fn(async (_id: string, h: string | null) => void calls.push(`password:${h}`)),
+    setPasswordHash: jest.fn(async (_tx: Tx, _id: string, h: string | null) => void calls.push(`password:${h}`)),
   };
   const revoked = { userId: 'u1', sessionIds: ['s1', 's2', 's3'], event: 'e1' };
   const sessions = {
     revokeEverywhere: jest.fn(async () => (calls.push('revoke'), revoked)),
-    afterRevokedEverywhere: jest.fn(async () => undefined),
+    revocationDelivered: jest.fn(async () => undefined),
   };
   const codes = { spendAllFor: jest.fn(async () => void calls.push('codes')) };
-  const cache = { invalidateUsers: jest.fn() };
   const claims = new EmailClaims(
     users as unknown as UsersRepository,
     sessions as unknown as SessionsService,
     codes as unknown as CodesRepository,
-    cache as unknown as CurrentUserCache,
   );
-  return { claims, users, sessions, codes, cache, calls };
+  return { claims, users, sessions, codes, calls };
 }
 
 describe('EmailClaims', () => {
@@ -44,10 +41,12 @@ describe('EmailClaims', () => {
       expect(t.calls).toEqual(expect.arrayContaining(['verified', 'password:null', 'revoke', 'codes']));
       expect(t.sessions.revokeEverywhere).toHaveBeenCalledWith(m, 'u1', CLAIM_REVOKE_REASON, undefined);
       expect(t.codes.spendAllFor).toHaveBeenCalledWith(m, 'a@b.co');
-      await t.claims.afterCommit(out);
-      expect(t.cache.invalidateUsers).toHaveBeenCalledWith(['u1']);
+      // every write goes through the claim's transaction (whose after-commit hooks invalidate caches)
+      expect(t.users.markEmailVerified).toHaveBeenCalledWith(m, 'u1');
+      expect(t.users.setPasswordHash).toHaveBeenCalledWith(m, 'u1', null);
+      await t.claims.delivered(out);
       // profiles is told before the claim answers
-      expect(t.sessions.afterRevokedEverywhere).toHaveBeenCalledWith(out.revoked);
+      expect(t.sessions.revocationDelivered).toHaveBeenCalledWith(out.revoked);
     },
   );
 
@@ -64,9 +63,8 @@ describe('EmailClaims', () => {
     const out = await t.claims.claim(m, 'u1', proof);
     expect(out).toEqual({ userId: 'u1', claimed: false, revokedSessions: 0 });
     expect(t.calls).toEqual(['lock']);
-    await t.claims.afterCommit(out);
-    expect(t.cache.invalidateUsers).not.toHaveBeenCalled();
-    expect(t.sessions.afterRevokedEverywhere).not.toHaveBeenCalled();
+    await t.claims.delivered(out);
+    expect(t.sessions.revocationDelivered).not.toHaveBeenCalled();
   });
 
   it('a vanished account claims nothing', async () => {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { Tx } from '@app/core';
 import { CodesRepository } from '../codes/codes.repository.js';
 import { type RevokedEverywhere, SessionsService } from '../sessions/sessions.service.js';
-import { CurrentUserCache } from '../users/current-user.cache.js';
 import { UsersRepository } from '../users/users.repository.js';
 
 /**
@@ -52,29 +51,27 @@ export class EmailClaims {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
     private readonly codes: CodesRepository,
-    private readonly cache: CurrentUserCache,
   ) {}
 
-  async claim(m: EntityManager, userId: string, proof: EmailProof, requestId?: string): Promise<ClaimOutcome> {
+  async claim(tx: Tx, userId: string, proof: EmailProof, requestId?: string): Promise<ClaimOutcome> {
     // The row lock first: a concurrent password sign-in re-checks the hash under a share lock
     // before its session is written, so it either commits before this revocation (and is revoked
     // with the rest) or sees the dropped password and fails.
-    const state = await this.users.lockForClaim(m, userId);
+    const state = await this.users.lockForClaim(tx, userId);
     if (!state || state.emailVerified) return { userId, claimed: false, revokedSessions: 0 };
-    await this.users.markEmailVerified(userId, m);
-    if (proof !== 'verification') await this.users.setPasswordHash(userId, null, m);
-    const revoked = await this.sessions.revokeEverywhere(m, userId, CLAIM_REVOKE_REASON, requestId);
-    await this.codes.spendAllFor(m, state.email);
+    await this.users.markEmailVerified(tx, userId);
+    if (proof !== 'verification') await this.users.setPasswordHash(tx, userId, null);
+    const revoked = await this.sessions.revokeEverywhere(tx, userId, CLAIM_REVOKE_REASON, requestId);
+    await this.codes.spendAllFor(tx, state.email);
     return { userId, claimed: true, revokedSessions: revoked.sessionIds.length, revoked };
   }
 
   /**
-   * After the transaction committed: every replica forgets what it cached about the account, and
-   * profiles refuses the revoked sessions' tokens before the claim answers (bounded wait).
+   * After the transaction committed (every replica has forgotten the account by then, through
+   * the transaction's after-commit hooks): profiles refuses the revoked sessions' tokens before
+   * the claim answers (bounded wait).
    */
-  async afterCommit(outcome: ClaimOutcome | null | undefined): Promise<void> {
-    if (!outcome?.claimed) return;
-    this.cache.invalidateUsers([outcome.userId]);
-    await this.sessions.afterRevokedEverywhere(outcome.revoked);
+  async delivered(outcome: ClaimOutcome | null | undefined): Promise<void> {
+    if (outcome?.claimed) await this.sessions.revocationDelivered(outcome.revoked);
   }
 }

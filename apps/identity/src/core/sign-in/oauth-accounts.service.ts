@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { ApiError, type RequestMeta } from '@app/core';
+import { ApiError, type RequestMeta, Sql } from '@app/core';
 import { auditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { AuthConfigService } from '../auth-config/auth-config.service.js';
@@ -34,7 +32,7 @@ const emailTaken = () =>
 @Injectable()
 export class OAuthAccounts {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     private readonly users: UsersRepository,
     private readonly identities: OAuthIdentitiesRepository,
     private readonly claims: EmailClaims,
@@ -57,38 +55,38 @@ export class OAuthAccounts {
     const cfg = await this.authConfig.get();
     let claim: ClaimOutcome | undefined;
     let registered: string | undefined;
-    const user = await this.db.transaction(async (m: EntityManager) => {
-      const linked = await this.identities.userOf(m, profile.provider, profile.subject);
+    const user = await this.sql.transaction(async (tx) => {
+      const linked = await this.identities.userOf(tx, profile.provider, profile.subject);
       if (linked) {
-        const current = await this.users.findById(linked, m);
+        const current = await this.users.findById(linked, tx);
         if (current && !current.emailVerified && profile.emailVerified && profile.email === current.email)
-          claim = await this.claims.claim(m, linked, 'oauth', meta.requestId);
-        await this.identities.refresh(m, profile);
-        return this.users.findById(linked, m);
+          claim = await this.claims.claim(tx, linked, 'oauth', meta.requestId);
+        await this.identities.refresh(tx, profile);
+        return this.users.findById(linked, tx);
       }
       const email = profile.email ?? placeholderEmail(profile.provider, profile.subject);
-      const existing = await this.users.findByEmail(email, m);
+      const existing = await this.users.findByEmail(email, tx);
       if (existing) {
         if (!profile.emailVerified) throw emailTaken();
-        claim = await this.claims.claim(m, existing.id, 'oauth', meta.requestId);
-        await this.identities.link(m, existing.id, profile);
-        return this.users.findById(existing.id, m);
+        claim = await this.claims.claim(tx, existing.id, 'oauth', meta.requestId);
+        await this.identities.link(tx, existing.id, profile);
+        return this.users.findById(existing.id, tx);
       }
       if (cfg.disableSignup) throw signupDisabled();
       const data = { ...(profile.name ? { name: profile.name } : {}), ...(profile.avatarUrl ? { avatar_url: profile.avatarUrl } : {}) };
-      const created = await this.users.insert(m, { email, passwordHash: null, emailVerified: profile.emailVerified, profile: data });
-      await this.audit.record(m, {
+      const created = await this.users.insert(tx, { email, passwordHash: null, emailVerified: profile.emailVerified, profile: data });
+      await this.audit.record(tx, {
         type: 'user.created',
         actor: auditActor.anonymous(),
         targetUserId: created.id,
         meta,
         details: { api: 'insforge', method: 'oauth', provider: profile.provider },
       });
-      registered = await this.events.registered(m, created, data, meta.requestId);
-      await this.identities.link(m, created.id, profile);
-      return this.users.findById(created.id, m);
+      registered = await this.events.registered(tx, created, data, meta.requestId);
+      await this.identities.link(tx, created.id, profile);
+      return this.users.findById(created.id, tx);
     });
-    await this.claims.afterCommit(claim);
+    await this.claims.delivered(claim);
     if (registered) await this.events.registeredDelivered(registered);
     if (!user) throw new ApiError(404, 'AUTH_USER_NOT_FOUND', 'User not found');
     return user;

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { ApiError, asQueryable, type Queryable, RateLimits, type RequestMeta } from '@app/core';
+import { ApiError, RateLimits, type RequestMeta, type Tx } from '@app/core';
 import { type AuditActor, auditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
@@ -94,9 +93,9 @@ export class PasswordCheck {
    * The same statement reads the live email-verification setting: an unverified account gets
    * `unverified()` (the front door's 403) instead of a session.
    */
-  async assertUnchanged(q: EntityManager | Queryable, user: UserRecord, unverified: () => ApiError): Promise<void> {
+  async assertUnchanged(tx: Tx, user: UserRecord, unverified: () => ApiError): Promise<void> {
     if (!user.passwordHash) throw invalidCredentials();
-    const now = await this.users.passwordStillIs(asQueryable(q), user.id, user.passwordHash);
+    const now = await this.users.passwordStillIs(tx, user.id, user.passwordHash);
     if (now.requireEmailVerification && !user.emailVerified) throw unverified();
     if (!now.unchanged) throw invalidCredentials();
   }

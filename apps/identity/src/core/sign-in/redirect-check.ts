@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { invalidInput, parseOrigins } from '@app/core';
-import type { AuthConfig } from '../auth-config/auth-config.entity.js';
+import type { AuthConfig } from '../auth-config/auth-config.repository.js';
 import { IdentityConfig } from '../config/identity.config.js';
 import { isRedirectAllowed } from './redirect-allowlist.js';
 

@@ -1,25 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { ClientKind, SessionTokensResponse } from '@app/contracts';
-import type { Queryable, RequestMeta } from '@app/core';
+import { type ClientKind, type SessionTokensResponse } from '@app/contracts';
+import { ApiError, type RequestMeta, Sql, type Tx } from '@app/core';
 import type { SessionRow } from '../sessions/sessions.repository.js';
-import { SessionsService } from '../sessions/sessions.service.js';
+import { invalidRefreshToken, SessionsService } from '../sessions/sessions.service.js';
 import { AccessTokens } from '../tokens/access-tokens.service.js';
 import { toUserResponse } from '../users/user.mapper.js';
-import type { UserRecord } from '../users/users.repository.js';
+import { type UserRecord, UsersRepository } from '../users/users.repository.js';
 import type { AuthResult } from './session-result.js';
 
-/** Starts InsForge sessions and turns one into what the client gets: tokens, cookie, CSRF. */
+/** Starts, refreshes and hands out InsForge sessions: tokens, refresh cookie, CSRF token. */
 @Injectable()
 export class SessionIssuer {
   constructor(
+    private readonly sql: Sql,
     private readonly sessions: SessionsService,
+    private readonly users: UsersRepository,
     private readonly tokens: AccessTokens,
   ) {}
 
   /** An InsForge session for `userId`, inside the caller's transaction; `signIn` records the sign-in. */
-  start(m: EntityManager | Queryable, userId: string, client: ClientKind, meta: RequestMeta, signIn?: { method: string }) {
-    return this.sessions.start(m, userId, { api: 'insforge', clientType: client, meta, signIn });
+  start(tx: Tx, userId: string, client: ClientKind, meta: RequestMeta, signIn?: { method: string }) {
+    return this.sessions.start(tx, userId, { api: 'insforge', clientType: client, meta, signIn });
   }
 
   /** Tokens for a session: cookie + csrfToken for web clients, refreshToken in the body otherwise. */
@@ -32,5 +33,35 @@ export class SessionIssuer {
       };
     }
     return { body: { user: toUserResponse(user), accessToken, refreshToken } };
+  }
+
+  /**
+   * An InsForge refresh in one transaction: the rotation (with the CSRF check for web clients) and
+   * the user it is for; the access token is signed after the commit. A theft's revocation
+   * commits before the 401.
+   */
+  async refresh(
+    token: string,
+    client: ClientKind,
+    csrfHeader: string | string[] | undefined,
+    meta: RequestMeta,
+  ): Promise<AuthResult<SessionTokensResponse>> {
+    const out = await this.sql.transaction(async (tx) => {
+      const rotated = await this.sessions.rotate(tx, token, meta, {
+        api: 'insforge',
+        csrf: client === 'web' ? { header: csrfHeader } : undefined,
+      });
+      if (!rotated.ok) return rotated;
+      const user = await this.users.findById(rotated.session.userId, tx);
+      return user ? { ...rotated, user } : { ok: false as const, error: 'no-user' as const };
+    });
+    if (!out.ok) {
+      // A theft's revocation: the request waits, bounded, until profiles refuses the session's tokens too.
+      if (out.error === 'reused') await this.sessions.revocationDelivered(out.revoked);
+      if (out.error === 'csrf') throw new ApiError(403, 'FORBIDDEN', 'Invalid CSRF token');
+      if (out.error === 'no-user') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'User not found');
+      throw invalidRefreshToken();
+    }
+    return this.issue(out.user, out.session, out.refreshToken, client);
   }
 }

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { type DataSource, IsNull } from 'typeorm';
 import type { KeyResolver, ResolvedKey } from '@app/auth';
 import { IdentityConfig } from '../config/identity.config.js';
 import { sealJwk, unsealJwk } from './key-sealing.js';
-import { SigningKey } from './signing-key.entity.js';
+import { type NewSigningKey, SigningKeysRepository } from './signing-keys.repository.js';
 
 export const SIGNING_ALG = 'ES256';
 
@@ -35,7 +33,7 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   private timer?: NodeJS.Timeout;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: SigningKeysRepository,
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
   ) {}
 
@@ -79,7 +77,7 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
 
   async reload(): Promise<void> {
     const started = Date.now();
-    const rows = await this.db.getRepository(SigningKey).find({ where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const rows = await this.repo.live();
     const keys: LoadedKey[] = [];
     for (const r of rows) {
       const privateJwk = unsealJwk(this.config.AUTH_HMAC_SECRET, r.privateJwk);
@@ -108,28 +106,27 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   private async ensureOne(): Promise<void> {
     await this.reload();
     if (this.keys.length) return;
-    await this.db.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('identity:signing_keys'))`);
+    await this.repo.sql.transaction(async (tx) => {
+      await this.repo.lockCreation(tx);
       await this.reload(); // another replica may have created one while we waited
-      if (!this.keys.length) await m.getRepository(SigningKey).insert(await newSigningKey(this.config.AUTH_HMAC_SECRET));
+      if (!this.keys.length) await this.repo.insert(tx, await newSigningKey(this.config.AUTH_HMAC_SECRET));
     });
   }
 
   /** Adds a key (published now, signing after the overlap). Used by `main.js keys:rotate`. */
   async rotate(): Promise<string> {
     const key = await newSigningKey(this.config.AUTH_HMAC_SECRET);
-    await this.db.getRepository(SigningKey).insert(key);
+    await this.repo.insert(this.repo.sql, key);
     return key.kid;
   }
 
   async retire(kid: string): Promise<boolean> {
-    const res = await this.db.getRepository(SigningKey).update({ kid, retiredAt: IsNull() }, { retiredAt: new Date() });
-    return (res.affected ?? 0) > 0;
+    return this.repo.retire(kid);
   }
 }
 
 /** A new ES256 key: the public half in the clear, the private half sealed (see key-sealing.ts). */
-export async function newSigningKey(secret: string): Promise<Pick<SigningKey, 'kid' | 'alg' | 'publicJwk' | 'privateJwk'>> {
+export async function newSigningKey(secret: string): Promise<NewSigningKey> {
   const { publicKey, privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);

@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { type AdminUserResponse, USERS_LIST_DEFAULT_LIMIT, USERS_LIST_MAX_LIMIT, type UsersPage } from '@app/contracts';
-import { ApiError, type RequestMeta } from '@app/core';
+import { ApiError, type RequestMeta, Sql, type Tx } from '@app/core';
 import { CodesRepository } from '../codes/codes.repository.js';
 import { type RevokedEverywhere, SessionsService } from '../sessions/sessions.service.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
@@ -61,7 +59,7 @@ export class UserAdminService {
   private readonly logger = new Logger('UserAdminService');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly sql: Sql,
     private readonly directory: UserDirectoryRepository,
     private readonly sessions: SessionsService,
     private readonly events: UserEvents,
@@ -88,9 +86,8 @@ export class UserAdminService {
   async delete(userIds: string[], by: AdminAct): Promise<{ message: string; deletedCount: number }> {
     const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
     const done = await this.deleteWithRetry(ids, by);
-    this.cache.invalidateUsers(ids);
     await Promise.all([
-      ...done.revoked.map((r) => this.sessions.afterRevokedEverywhere(r)),
+      ...done.revoked.map((r) => this.sessions.revocationDelivered(r)),
       ...done.events.map((e) => this.events.deletedDelivered(e)),
     ]);
     this.logger.log({ deleted: done.count, requestId: by.meta.requestId }, 'users deleted');
@@ -100,7 +97,7 @@ export class UserAdminService {
   private async deleteWithRetry(ids: string[], by: AdminAct): Promise<Deleted> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction((m) => this.deleteIn(m, ids, by));
+        return await this.sql.transaction((tx) => this.deleteIn(tx, ids, by));
       } catch (err) {
         if ((err as { code?: string }).code !== DEADLOCK || attempt >= DELETE_ATTEMPTS) throw err;
         this.logger.warn({ attempt, requestId: by.meta.requestId }, 'user deletion deadlocked with a refresh; retrying');
@@ -115,31 +112,33 @@ export class UserAdminService {
    * account someone creates later with the same email), then the rows themselves, with
    * `user.deleted` for profiles and the audit record. The email is free once this commits.
    */
-  private async deleteIn(m: EntityManager, ids: string[], by: AdminAct): Promise<Deleted> {
+  private async deleteIn(tx: Tx, ids: string[], by: AdminAct): Promise<Deleted> {
     const requestId = by.meta.requestId;
-    const found = await this.directory.lockExisting(m, ids);
+    const found = await this.directory.lockExisting(tx, ids);
     if (!found.length) return { count: 0, revoked: [], events: [] };
     const existing = found.map((u) => u.id);
-    await this.directory.deleteRefreshTokens(m, existing);
+    await this.directory.deleteRefreshTokens(tx, existing);
     const revoked: RevokedEverywhere[] = [];
     const events: string[] = [];
     for (const user of found) {
-      revoked.push(await this.sessions.revokeEverywhere(m, user.id, USER_DELETED_REASON, requestId));
-      await this.codes.spendAllFor(m, user.email);
-      events.push(await this.events.deleted(m, user.id, requestId));
-      await this.audit.record(m, { type: 'user.deleted', actor: by.actor, targetUserId: user.id, meta: by.meta });
+      revoked.push(await this.sessions.revokeEverywhere(tx, user.id, USER_DELETED_REASON, requestId));
+      await this.codes.spendAllFor(tx, user.email);
+      events.push(await this.events.deleted(tx, user.id, requestId));
+      await this.audit.record(tx, { type: 'user.deleted', actor: by.actor, targetUserId: user.id, meta: by.meta });
     }
-    const count = await this.directory.delete(m, existing);
+    const count = await this.directory.delete(tx, existing);
+    tx.afterCommit(() => this.cache.invalidateUsers(existing));
     return { count, revoked, events };
   }
 
   /** Bans the user and revokes every session (idempotent: a second ban keeps the first time). */
   async ban(userId: string, by: AdminAct): Promise<AdminUserResponse> {
     const requestId = by.meta.requestId;
-    const revoked = await this.db.transaction(async (m) => {
-      if (!(await this.directory.ban(m, userId))) throw userNotFound();
-      const done = await this.sessions.revokeEverywhere(m, userId, USER_BANNED_REASON, requestId);
-      await this.audit.record(m, {
+    const revoked = await this.sql.transaction(async (tx) => {
+      if (!(await this.directory.ban(tx, userId))) throw userNotFound();
+      tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
+      const done = await this.sessions.revokeEverywhere(tx, userId, USER_BANNED_REASON, requestId);
+      await this.audit.record(tx, {
         type: 'user.banned',
         actor: by.actor,
         targetUserId: userId,
@@ -148,19 +147,18 @@ export class UserAdminService {
       });
       return done;
     });
-    this.cache.invalidateUsers([userId]);
-    await this.sessions.afterRevokedEverywhere(revoked);
+    await this.sessions.revocationDelivered(revoked);
     this.logger.log({ userId, sessions: revoked.sessionIds.length, requestId }, 'user banned');
     return this.get(userId);
   }
 
   /** Lifts the ban: the user may sign in again (the sessions the ban revoked stay revoked). */
   async unban(userId: string, by: AdminAct): Promise<AdminUserResponse> {
-    await this.db.transaction(async (m) => {
-      if (!(await this.directory.unban(m, userId))) throw userNotFound();
-      await this.audit.record(m, { type: 'user.unbanned', actor: by.actor, targetUserId: userId, meta: by.meta });
+    await this.sql.transaction(async (tx) => {
+      if (!(await this.directory.unban(tx, userId))) throw userNotFound();
+      tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
+      await this.audit.record(tx, { type: 'user.unbanned', actor: by.actor, targetUserId: userId, meta: by.meta });
     });
-    this.cache.invalidateUsers([userId]);
     this.logger.log({ userId, requestId: by.meta.requestId }, 'user unbanned');
     return this.get(userId);
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUES } from '@app/contracts';
-import { bullConnection, Outbox, REDIS } from '@app/core';
+import { bullConnection, REDIS } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
 
 /**
@@ -10,7 +10,7 @@ import { IdentityConfig } from '../config/identity.config.js';
  * (`GET /profiles/:id`, served by profiles from its own table) must find it, and the InsForge SDK's
  * own tests do exactly that. The profile reaches profiles only through the `user.registered` job.
  *
- * So the request that registered a user relays that job at once and waits, bounded by
+ * So the request that registered a user has that job relayed right after its commit and waits, bounded by
  * `SIGNUP_PROFILE_WAIT_MS`, until BullMQ reports the job completed by profiles; only then does it
  * answer. The apps still share nothing but the queue (no HTTP call, no foreign table), and nothing
  * fails when profiles is slow or down: after the bound the answer goes out and the profile follows
@@ -25,10 +25,10 @@ export class ProfileHandoff implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('ProfileHandoff');
   private events?: QueueEvents;
   private readonly waiters = new Map<string, () => void>();
+  private readonly armed = new Map<string, Promise<boolean>>();
 
   constructor(
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
-    private readonly outbox: Outbox,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -45,31 +45,47 @@ export class ProfileHandoff implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /**
-   * After the commit that recorded `user.registered` (the outbox id is its job id): relays it now
-   * and waits until profiles has applied it, or the bound passes, or at once when Redis is away
-   * (the outbox keeps the job; there is nothing to wait for).
+   * Called where the job is recorded, inside its transaction: the waiter exists before the commit
+   * (after which the outbox relays the job), so profiles' completion cannot be missed. Bounded by
+   * SIGNUP_PROFILE_WAIT_MS from now; a transaction that rolls back leaves a waiter that just
+   * times out. Nothing is armed when Redis is away (there is nothing to wait for: the outbox keeps
+   * the job).
+   */
+  expect(jobId: string): void {
+    const ms = this.config.SIGNUP_PROFILE_WAIT_MS;
+    if (!this.events || this.redis.status !== 'ready' || this.armed.has(jobId)) return;
+    this.armed.set(
+      jobId,
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          this.waiters.delete(jobId);
+          this.armed.delete(jobId);
+          resolve(false);
+        }, ms);
+        timer.unref();
+        this.waiters.set(jobId, () => {
+          clearTimeout(timer);
+          this.waiters.delete(jobId);
+          this.armed.delete(jobId);
+          resolve(true);
+        });
+      }),
+    );
+  }
+
+  /**
+   * After the commit that recorded the job: waits until profiles has applied it, or the bound
+   * passes; at once when nothing was armed (Redis away, or no wait configured).
    */
   async deliver(jobId: string): Promise<boolean> {
-    const ms = this.config.SIGNUP_PROFILE_WAIT_MS;
-    if (!this.events || this.redis.status !== 'ready') {
-      this.outbox.kick();
-      return false;
-    }
-    const applied = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(jobId);
-        resolve(false);
-      }, ms);
-      this.waiters.set(jobId, () => {
-        clearTimeout(timer);
-        this.waiters.delete(jobId);
-        resolve(true);
-      });
-    });
-    // The waiter exists before the relay can publish the job, so its completion cannot be missed.
-    this.outbox.kick();
+    const applied = this.armed.get(jobId);
+    if (!applied) return false;
     const ok = await applied;
-    if (!ok) this.logger.warn({ jobId, waitedMs: ms }, 'profiles has not applied the event yet; answering without it');
+    if (!ok)
+      this.logger.warn(
+        { jobId, waitedMs: this.config.SIGNUP_PROFILE_WAIT_MS },
+        'profiles has not applied the event yet; answering without it',
+      );
     return ok;
   }
 }

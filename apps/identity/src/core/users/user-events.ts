@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { QUEUES } from '@app/contracts';
-import { Outbox, type OutboxTx } from '@app/core';
+import { Outbox, type Tx } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
 import { ProfileHandoff } from './profile-handoff.js';
 
@@ -14,44 +13,55 @@ export class UserEvents {
     @Inject(IdentityConfig) private readonly config: IdentityConfig,
   ) {}
 
-  registered(m: EntityManager, user: { id: string; email: string }, profile: Record<string, unknown>, requestId?: string): Promise<string> {
-    return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.registered', () => ({
+  async registered(tx: Tx, user: { id: string; email: string }, profile: Record<string, unknown>, requestId?: string): Promise<string> {
+    const id = await this.outbox.add(tx, QUEUES.PROFILES_INBOX, 'user.registered', () => ({
       userId: user.id,
       email: user.email,
       profile,
       requestId,
       occurredAt: new Date().toISOString(),
     }));
+    this.handoff.expect(id);
+    return id;
   }
 
   /**
    * Sessions revoked (an account claim, a password reset, a logout, a revoke, a reused refresh
    * token): profiles refuses their still valid access tokens until those expire.
    */
-  sessionsRevoked(m: OutboxTx, userId: string, sessionIds: string[], requestId?: string): Promise<string> {
+  async sessionsRevoked(tx: Tx, userId: string, sessionIds: string[], requestId?: string): Promise<string> {
     const tokensExpireBy = new Date(Date.now() + this.config.JWT_ACCESS_TTL_SECONDS * 1000).toISOString();
-    return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.sessions-revoked', () => ({
+    const id = await this.outbox.add(tx, QUEUES.PROFILES_INBOX, 'user.sessions-revoked', () => ({
       userId,
       sessionIds,
       tokensExpireBy,
       requestId,
       occurredAt: new Date().toISOString(),
     }));
+    this.handoff.expect(id);
+    return id;
   }
 
-  deleted(m: EntityManager, userId: string, requestId?: string): Promise<string> {
-    return this.outbox.add(m, QUEUES.PROFILES_INBOX, 'user.deleted', () => ({ userId, requestId, occurredAt: new Date().toISOString() }));
+  async deleted(tx: Tx, userId: string, requestId?: string): Promise<string> {
+    const id = await this.outbox.add(tx, QUEUES.PROFILES_INBOX, 'user.deleted', () => ({
+      userId,
+      requestId,
+      occurredAt: new Date().toISOString(),
+    }));
+    this.handoff.expect(id);
+    return id;
   }
 
   /**
-   * After the commit that recorded a `user.registered` (its id from `registered()`): relays it and
-   * waits, bounded, until profiles has the profile, so the client's next read finds it.
+   * After the commit that recorded a `user.registered` (its id from `registered()`; the outbox
+   * relays it after the commit): waits, bounded, until profiles has the profile, so the client's
+   * next read finds it.
    */
   async registeredDelivered(eventId: string): Promise<void> {
     await this.handoff.deliver(eventId);
   }
 
-  /** After the commit that recorded a `user.sessions-revoked`: relays it and waits, bounded, until profiles applied it. */
+  /** After the commit that recorded a `user.sessions-revoked`: waits, bounded, until profiles applied it. */
   async revocationDelivered(eventId: string): Promise<void> {
     await this.handoff.deliver(eventId);
   }

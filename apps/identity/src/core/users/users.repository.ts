@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { fromEntityManager, type Queryable, Sql } from '@app/core';
+import { type Queryable, Sql, type Tx } from '@app/core';
 import { CurrentUserCache } from './current-user.cache.js';
 
 /** A user row with its sign-in providers, as every response needs it. */
@@ -18,11 +16,11 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-const SELECT_USER = `
-  SELECT u.id, u.email, u.username, u.password_hash AS "passwordHash", u.email_verified AS "emailVerified",
-         u.profile, u.metadata, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
-         COALESCE((SELECT array_agg(DISTINCT p.provider ORDER BY p.provider) FROM identity.user_providers p WHERE p.user_id = u.id), '{}') AS providers
-  FROM identity.users u`;
+/** The columns of a UserRecord, from `identity.users u`. */
+export const USER_COLUMNS = `u.id, u.email, u.username, u.password_hash AS "passwordHash", u.email_verified AS "emailVerified",
+  u.profile, u.metadata, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
+  COALESCE((SELECT array_agg(DISTINCT p.provider ORDER BY p.provider) FROM identity.user_providers p WHERE p.user_id = u.id), '{}') AS providers`;
+const SELECT_USER = `SELECT ${USER_COLUMNS} FROM identity.users u`;
 
 export class UniqueViolation extends Error {
   constructor(readonly constraint: string) {
@@ -36,38 +34,41 @@ const isUniqueViolation = (err: unknown): err is { code: string; constraint?: st
 @Injectable()
 export class UsersRepository {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly sql: Sql,
     private readonly cache: CurrentUserCache,
   ) {}
 
-  /** Inside a caller's transaction, or as a named statement on the pool (the hot paths). */
-  private async one(name: string, text: string, params: unknown[], m?: EntityManager): Promise<UserRecord | null> {
-    const rows = await (m ? fromEntityManager(m) : this.sql).query<UserRecord>(name, text, params);
+  /** Inside a caller's transaction, or on the pool; named statements either way (the hot paths). */
+  private async one(name: string, text: string, params: unknown[], q: Queryable = this.sql): Promise<UserRecord | null> {
+    const rows = await q.query<UserRecord>(name, text, params);
     return rows[0] ?? null;
   }
 
-  findById(id: string, m?: EntityManager): Promise<UserRecord | null> {
-    return this.one('user-by-id', `${SELECT_USER} WHERE u.id = $1`, [id], m);
+  /** After the commit, every replica forgets what it cached about the user (once per transaction). */
+  private forgetAfterCommit(tx: Tx, userId: string): void {
+    tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
   }
 
-  findByEmail(email: string, m?: EntityManager): Promise<UserRecord | null> {
-    return this.one('user-by-email', `${SELECT_USER} WHERE u.email = $1`, [email], m);
+  findById(id: string, q?: Queryable): Promise<UserRecord | null> {
+    return this.one('user-by-id', `${SELECT_USER} WHERE u.id = $1`, [id], q);
   }
 
-  findByUsername(username: string, m?: EntityManager): Promise<UserRecord | null> {
-    return this.one('user-by-username', `${SELECT_USER} WHERE u.username = $1`, [username], m);
+  findByEmail(email: string, q?: Queryable): Promise<UserRecord | null> {
+    return this.one('user-by-email', `${SELECT_USER} WHERE u.email = $1`, [email], q);
+  }
+
+  findByUsername(username: string, q?: Queryable): Promise<UserRecord | null> {
+    return this.one('user-by-username', `${SELECT_USER} WHERE u.username = $1`, [username], q);
   }
 
   /** The user, and whether the session named by an access token is still live (one round trip). */
   async findWithSession(userId: string, sessionId: string): Promise<{ user: UserRecord; sessionLive: boolean } | null> {
     const rows = await this.sql.query<UserRecord & { sessionLive: boolean }>(
       'user-with-session',
-      `${SELECT_USER.replace(
-        'FROM identity.users u',
-        `, EXISTS (SELECT 1 FROM identity.sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL
-                   AND s.absolute_expires_at > now() AND s.idle_expires_at > now()) AS "sessionLive" FROM identity.users u`,
-      )} WHERE u.id = $1`,
+      `SELECT ${USER_COLUMNS},
+              EXISTS (SELECT 1 FROM identity.sessions s WHERE s.id = $2 AND s.user_id = u.id AND s.revoked_at IS NULL
+                      AND s.absolute_expires_at > now() AND s.idle_expires_at > now()) AS "sessionLive"
+       FROM identity.users u WHERE u.id = $1`,
       [userId, sessionId],
     );
     const row = rows[0];
@@ -77,29 +78,33 @@ export class UsersRepository {
   }
 
   async insert(
-    m: EntityManager,
+    tx: Tx,
     row: { email: string; username?: string | null; passwordHash: string | null; emailVerified: boolean; profile: Record<string, unknown> },
   ): Promise<UserRecord> {
     try {
-      const [{ id }] = await m.query(
+      const [{ id }] = await tx.query<{ id: string }>(
+        'user-insert',
         `INSERT INTO identity.users (email, username, password_hash, email_verified, profile) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [row.email, row.username ?? null, row.passwordHash, row.emailVerified, JSON.stringify(row.profile)],
       );
-      return (await this.findById(id, m))!;
+      return (await this.findById(id, tx))!;
     } catch (err) {
       if (isUniqueViolation(err)) throw new UniqueViolation(err.constraint ?? 'unknown');
       throw err;
     }
   }
 
-  async setPasswordHash(userId: string, passwordHash: string | null, m?: EntityManager): Promise<void> {
-    this.cache.invalidateUsers([userId]);
-    await (m ?? this.db).query(`UPDATE identity.users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+  async setPasswordHash(tx: Tx, userId: string, passwordHash: string | null): Promise<void> {
+    await tx.query('user-set-password', `UPDATE identity.users SET password_hash = $2, updated_at = now() WHERE id = $1`, [
+      userId,
+      passwordHash,
+    ]);
+    this.forgetAfterCommit(tx, userId);
   }
 
   /** A rehash on sign-in: only while the hash is still the verified one (a claim or reset may have replaced it). */
   async upgradePasswordHash(userId: string, verifiedHash: string, newHash: string): Promise<void> {
-    await this.db.query(`UPDATE identity.users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [
+    await this.sql.query('user-upgrade-password', `UPDATE identity.users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`, [
       userId,
       verifiedHash,
       newHash,
@@ -107,14 +112,15 @@ export class UsersRepository {
   }
 
   /** Only EmailClaims marks an email verified (an account claim has more to do than this). */
-  async markEmailVerified(userId: string, m: EntityManager): Promise<void> {
-    this.cache.invalidateUsers([userId]);
-    await m.query(`UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1`, [userId]);
+  async markEmailVerified(tx: Tx, userId: string): Promise<void> {
+    await tx.query('user-mark-verified', `UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1`, [userId]);
+    this.forgetAfterCommit(tx, userId);
   }
 
   /** Locks the user's row for an account claim and reads what the claim decides on. */
-  async lockForClaim(m: EntityManager, userId: string): Promise<{ email: string; emailVerified: boolean } | null> {
-    const rows: { email: string; emailVerified: boolean }[] = await m.query(
+  async lockForClaim(tx: Tx, userId: string): Promise<{ email: string; emailVerified: boolean } | null> {
+    const rows = await tx.query<{ email: string; emailVerified: boolean }>(
+      'user-lock-for-claim',
       `SELECT email, email_verified AS "emailVerified" FROM identity.users WHERE id = $1 FOR UPDATE`,
       [userId],
     );
@@ -125,18 +131,11 @@ export class UsersRepository {
    * True, holding a share lock on the row until the transaction ends, when the password hash is
    * still the one a sign-in just verified: a claim or a reset that dropped or replaced it in the
    * meantime wins, and a claim that comes later waits for this transaction and revokes its session.
+   * In the same statement the live email-verification setting, so a password sign-in reads the
+   * auth config without a round trip of its own.
    */
-  /**
-   * In a sign-in's transaction, one statement: whether the hash checked a moment ago is still the
-   * account's (the row share-locked until commit) and the live email-verification setting, so a
-   * password sign-in reads the auth config without a round trip of its own.
-   */
-  async passwordStillIs(
-    q: Queryable,
-    userId: string,
-    passwordHash: string,
-  ): Promise<{ unchanged: boolean; requireEmailVerification: boolean }> {
-    const [row] = await q.query<{ unchanged: boolean; requireEmailVerification: boolean | null }>(
+  async passwordStillIs(tx: Tx, userId: string, passwordHash: string): Promise<{ unchanged: boolean; requireEmailVerification: boolean }> {
+    const [row] = await tx.query<{ unchanged: boolean; requireEmailVerification: boolean | null }>(
       'user-password-still-is',
       `SELECT EXISTS (SELECT 1 FROM identity.users WHERE id = $1 AND password_hash = $2 FOR SHARE) AS unchanged,
               (SELECT require_email_verification FROM identity.auth_config WHERE id = 1) AS "requireEmailVerification"`,
@@ -146,18 +145,13 @@ export class UsersRepository {
     return { unchanged: row.unchanged, requireEmailVerification: row.requireEmailVerification };
   }
 
-  async addProvider(
-    m: EntityManager,
-    userId: string,
-    provider: string,
-    accountId: string,
-    data: Record<string, unknown> = {},
-  ): Promise<void> {
-    this.cache.invalidateUsers([userId]);
-    await m.query(
+  async addProvider(tx: Tx, userId: string, provider: string, accountId: string, data: Record<string, unknown> = {}): Promise<void> {
+    await tx.query(
+      'user-add-provider',
       `INSERT INTO identity.user_providers (user_id, provider, provider_account_id, provider_data) VALUES ($1, $2, $3, $4)
        ON CONFLICT (provider, provider_account_id) DO UPDATE SET provider_data = EXCLUDED.provider_data`,
       [userId, provider, accountId, JSON.stringify(data)],
     );
+    this.forgetAfterCommit(tx, userId);
   }
 }
