@@ -7,7 +7,6 @@ import { AuthService } from './auth.service.js';
 
 /** The rules of the InsForge front door, with every collaborator faked (no I/O). */
 
-const ANON = 'anon_' + 'a'.repeat(64);
 const meta = { requestId: 'r1', ip: '203.0.113.7', userAgent: 'jest' };
 const user: UserRecord = {
   id: 'u1',
@@ -86,7 +85,7 @@ function setup(cfg: Partial<AuthConfig> = {}) {
     currentUsers: { get: jest.fn(() => undefined), set: jest.fn() },
     claims: { claim: jest.fn(async () => ({ userId: 'u1', claimed: false, revokedSessions: 0 })), delivered: jest.fn() },
   };
-  const config = Object.assign(new IdentityConfig(), { ANON_KEY: ANON });
+  const config = new IdentityConfig();
   const auth = new AuthService(
     f.sql as never,
     config,
@@ -109,31 +108,6 @@ function setup(cfg: Partial<AuthConfig> = {}) {
 }
 
 describe('AuthService', () => {
-  describe('the sign-up credential', () => {
-    it('accepts none, the anon key, or a valid access token', async () => {
-      const { auth, f } = setup();
-      await auth.checkSignUpCredential({ kind: 'none' });
-      await auth.checkSignUpCredential({ kind: 'token', token: ANON });
-      await auth.checkSignUpCredential({ kind: 'token', token: 'eyJ.a.b' });
-      expect(f.tokens.verify).toHaveBeenCalledTimes(1);
-    });
-
-    it('refuses a malformed header, a wrong anon key and an invalid token, each with its code', async () => {
-      const { auth, f } = setup();
-      expect(await refusal(auth.checkSignUpCredential({ kind: 'malformed' }))).toMatchObject({ status: 401, code: 'AUTH_UNAUTHORIZED' });
-      expect(await refusal(auth.checkSignUpCredential({ kind: 'token', token: 'anon_' + 'b'.repeat(64) }))).toMatchObject({
-        status: 401,
-        code: 'AUTH_INVALID_CREDENTIALS',
-        message: 'Invalid anon key',
-      });
-      f.tokens.verify.mockResolvedValueOnce(null);
-      expect(await refusal(auth.checkSignUpCredential({ kind: 'token', token: 'eyJ.a.b' }))).toMatchObject({
-        status: 401,
-        message: 'Invalid token',
-      });
-    });
-  });
-
   describe('sign-up', () => {
     const req = { email: 'ada@example.com', password: 'correct horse' };
 
@@ -178,6 +152,21 @@ describe('AuthService', () => {
       expect(f.issuer.start).toHaveBeenCalledWith(tx, 'u1', 'mobile', meta);
       expect(order).toEqual(['transaction', 'registered', 'delivered']);
       expect(out.body).toMatchObject({ accessToken: 'jwt', requireEmailVerification: false });
+    });
+
+    it('an admin creates past disabled sign-ups, with autoConfirm, without a mail or a session for the caller', async () => {
+      const { auth, f, tx } = setup({ disableSignup: true, requireEmailVerification: true });
+      const out = await auth.signUp({ ...req, autoConfirm: true }, 'web', meta, true);
+      expect(f.users.insert).toHaveBeenCalledWith(tx, expect.objectContaining({ emailVerified: true }));
+      expect(f.email.recordVerification).not.toHaveBeenCalled();
+      expect(f.issuer.start).not.toHaveBeenCalled();
+      expect(out.cookie).toBeUndefined();
+    });
+
+    it('autoConfirm means nothing to a user signing themselves up', async () => {
+      const { auth, f, tx } = setup();
+      await auth.signUp({ ...req, autoConfirm: true }, 'mobile', meta);
+      expect(f.users.insert).toHaveBeenCalledWith(tx, expect.objectContaining({ emailVerified: false }));
     });
 
     it('an existing email is 409 AUTH_EMAIL_EXISTS', async () => {
