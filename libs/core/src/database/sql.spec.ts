@@ -5,7 +5,9 @@ import { Sql } from './sql.js';
 function fakeDataSource(fail?: (text: string) => boolean) {
   const log: string[] = [];
   let released = 0;
+  let ended = 0;
   const client = {
+    end: jest.fn(async () => void ended++),
     query: jest.fn(async (q: string | { name?: string; text: string }) => {
       const text = typeof q === 'string' ? q : q.text;
       log.push(typeof q === 'string' || !q.name ? text : `${q.name}: ${text}`);
@@ -16,7 +18,7 @@ function fakeDataSource(fail?: (text: string) => boolean) {
   const dataSource = {
     createQueryRunner: () => ({ connect: async () => client, release: async () => void released++ }),
   } as unknown as DataSource;
-  return { sql: new Sql(dataSource), log, released: () => released };
+  return { sql: new Sql(dataSource), log, released: () => released, ended: () => ended };
 }
 
 describe('Sql', () => {
@@ -54,6 +56,19 @@ describe('Sql', () => {
     expect(db.log).toEqual(['BEGIN', 'ROLLBACK']);
     expect(hook).not.toHaveBeenCalled();
     expect(db.released()).toBe(1);
+  });
+
+  it('a connection whose statement or ROLLBACK failed is closed, so the pool does not reuse it', async () => {
+    const lost = fakeDataSource((text) => text.startsWith('SELECT'));
+    await expect(lost.sql.query('q', 'SELECT 1')).rejects.toThrow('failed');
+    expect(lost.ended()).toBe(1);
+    const broken = fakeDataSource((text) => text === 'UPDATE x' || text === 'ROLLBACK');
+    await expect(broken.sql.transaction((tx) => tx.query('', 'UPDATE x'))).rejects.toThrow('failed: UPDATE x');
+    expect(broken.ended()).toBe(1);
+    expect(broken.released()).toBe(1);
+    const healthy = fakeDataSource((text) => text === 'UPDATE x');
+    await expect(healthy.sql.transaction((tx) => tx.query('', 'UPDATE x'))).rejects.toThrow('failed: UPDATE x');
+    expect(healthy.ended()).toBe(0);
   });
 
   it('a failed COMMIT rolls back and runs no hook', async () => {

@@ -40,19 +40,27 @@ export class Sql implements Queryable {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async query<T = Record<string, unknown>>(name: string, text: string, values: unknown[] = []): Promise<T[]> {
-    return this.withClient((client) => run<T>(client, name, text, values));
+    // As pg's pool.query: a connection whose statement failed is not pooled again (it may be the
+    // connection that failed, before pg has noticed).
+    return this.withClient((client, discard) =>
+      run<T>(client, name, text, values).catch((err: unknown) => {
+        discard();
+        throw err;
+      }),
+    );
   }
 
   /**
    * BEGIN … COMMIT on one pooled connection; ROLLBACK and rethrow on any error; then the
    * after-commit hooks, whose failures are logged (the change is committed whatever they do).
    * TypeORM's runner listens for the connection's 'error' while it is checked out, so a
-   * connection lost mid-transaction (a failover, pg_terminate_backend; a ROLLBACK fails only
-   * then) fails this transaction only and is destroyed instead of going back to the pool.
+   * connection lost mid-transaction (a failover, pg_terminate_backend) fails this transaction
+   * only; one whose ROLLBACK failed (it is broken, whether pg has noticed yet or not) is destroyed
+   * instead of going back to the pool.
    */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const hooks = new Map<unknown, () => unknown>();
-    const out = await this.withClient(async (client) => {
+    const out = await this.withClient(async (client, discard) => {
       const tx: Tx = {
         query: (name, text, values = []) => run(client, name, text, values),
         afterCommit: (hook, key = Symbol()) => {
@@ -66,7 +74,7 @@ export class Sql implements Queryable {
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch(discard);
         throw err;
       }
     });
@@ -80,12 +88,21 @@ export class Sql implements Queryable {
     return out;
   }
 
-  /** A pooled connection (TypeORM's QueryRunner hands out the driver's pg client) for `fn`. */
-  private async withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * A pooled connection (TypeORM's QueryRunner hands out the driver's pg client) for `fn`;
+   * `discard()` closes it, and pg's pool drops a closing client on release instead of reusing it.
+   */
+  private async withClient<T>(fn: (client: Client, discard: () => void) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner('master');
     const client = (await runner.connect()) as PoolClient;
+    let discarded = false;
+    const discard = () => {
+      if (discarded) return;
+      discarded = true;
+      client.end().catch(() => undefined);
+    };
     try {
-      return await fn(client);
+      return await fn(client, discard);
     } finally {
       await runner.release();
     }
