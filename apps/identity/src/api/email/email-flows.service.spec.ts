@@ -68,6 +68,7 @@ function setup(cfg: Record<string, unknown> = {}) {
       claim: jest.fn(async () => (order.push('claim'), { userId: 'u1', claimed: true, revokedSessions: 1 })),
       delivered: jest.fn(async () => undefined),
     },
+    audit: { record: jest.fn(async () => void order.push('audit')) },
   };
   const flows = new EmailFlowsService(
     f.sql as never,
@@ -82,6 +83,7 @@ function setup(cfg: Record<string, unknown> = {}) {
     f.limits as never,
     f.outbox as never,
     f.claims as never,
+    f.audit as never,
   );
   return { flows, f, tx, order };
 }
@@ -140,6 +142,10 @@ describe('EmailFlowsService', () => {
       expect((await refusal(flows.verifyEmail({ email: user.email, otp: '000000' }, 'mobile', meta))).getStatus()).toBe(400);
       expect(f.limits.penalize).toHaveBeenCalledWith('verify-fail:ip', meta.ip);
       expect(f.issuer.start).not.toHaveBeenCalled();
+      expect(f.audit.record).toHaveBeenCalledWith(
+        null,
+        expect.objectContaining({ type: 'sign_in.failed', details: expect.objectContaining({ method: 'email_verification' }) }),
+      );
     });
 
     it('a blocked address is refused before the code is looked at', async () => {
@@ -153,7 +159,7 @@ describe('EmailFlowsService', () => {
       const { flows, f, tx, order } = setup();
       await flows.verifyEmail({ email: user.email, otp: '123456' }, 'web', meta);
       expect(f.claims.claim).toHaveBeenCalledWith(tx, 'u1', 'verification', 'r1');
-      expect(f.issuer.start).toHaveBeenCalledWith(tx, 'u1', 'web', meta);
+      expect(f.issuer.start).toHaveBeenCalledWith(tx, 'u1', 'web', meta, { method: 'email_verification' });
       expect(order).toEqual(['begin', 'claim', 'commit']);
       expect(f.claims.delivered).toHaveBeenCalled();
       expect(f.issuer.issue).toHaveBeenCalled();
@@ -182,7 +188,12 @@ describe('EmailFlowsService', () => {
       expect(await flows.resetPassword({ newPassword: 'correct horse', otp: TOKEN }, meta)).toEqual({ message: MESSAGES.reset });
       expect(f.users.setPasswordHash).toHaveBeenCalledWith(tx, 'u1', 'new-hash');
       expect(f.sessions.revokeEverywhere).toHaveBeenCalledWith(tx, 'u1', 'password_reset', 'r1');
-      expect(order).toEqual(['begin', 'claim', 'revoke', 'commit', 'delivered']);
+      // The audit record commits with the change; it counts the claim's revocations and the reset's.
+      expect(order).toEqual(['begin', 'claim', 'revoke', 'audit', 'commit', 'delivered']);
+      expect(f.audit.record).toHaveBeenCalledWith(
+        tx,
+        expect.objectContaining({ type: 'password.reset', details: { sessionsRevoked: 2, emailClaimed: true } }),
+      );
       expect(f.sessions.revocationDelivered).toHaveBeenCalledTimes(1);
     });
   });

@@ -36,7 +36,7 @@ function setup(cfg: Record<string, unknown> = {}) {
     sql: { transaction: jest.fn(async (work: (t: Tx) => unknown) => work(tx)) },
     passwords: {
       check: jest.fn(async (_id: string, _pw: string, _m: unknown, _lookup?: () => Promise<UserRecord | null>) => user),
-      assertUnchanged: jest.fn(async () => undefined),
+      assertUnchanged: jest.fn(async (_tx: unknown, _user: unknown, _unverified: () => ApiError) => undefined),
     },
     users: {
       findByEmail: jest.fn(async () => user),
@@ -47,9 +47,8 @@ function setup(cfg: Record<string, unknown> = {}) {
     sessions: {
       start: jest.fn(async () => ({ session: { id: 's1' }, refreshToken: 'r'.repeat(64) })),
       rotate: jest.fn(async (): Promise<object> => ({ ok: true, session: { id: 's1' }, refreshToken: 'n'.repeat(64) })),
-      revokeForUser: jest.fn(async () => 1),
-      revokeAll: jest.fn(async () => 2),
-      revoke: jest.fn(async () => 1),
+      end: jest.fn(async () => 1),
+      revocationDelivered: jest.fn(async () => undefined),
       listLive: jest.fn(async () => []),
     },
     sessionsRepo: { insertOpaqueAccessToken: jest.fn() },
@@ -68,6 +67,7 @@ function setup(cfg: Record<string, unknown> = {}) {
     },
     limits: { consume: jest.fn() },
     events: { registered: jest.fn(async () => 'ev1'), registeredDelivered: jest.fn() },
+    audit: { record: jest.fn() },
   };
   const config = Object.assign(new IdentityConfig(), { GORB_INSTANCE_DOMAIN: 'gorb.test', GORB_ACCESS_TTL_SECONDS: 86400 });
   const gorb = new GorbService(
@@ -81,6 +81,7 @@ function setup(cfg: Record<string, unknown> = {}) {
     f.authConfig as never,
     f.limits as never,
     f.events as never,
+    f.audit as never,
   );
   return { gorb, f, tx };
 }
@@ -119,18 +120,25 @@ describe('GorbService', () => {
       expect((await refusal(gorb.login({ identifier: 'ada', password: PASSWORD }, meta))).getStatus()).toBe(429);
     });
 
-    it('an unverified account gets no session when verification is required', async () => {
-      const { gorb, f } = setup({ requireEmailVerification: true });
-      f.passwords.check.mockResolvedValueOnce({ ...user, emailVerified: false });
-      expect((await refusal(gorb.login({ identifier: 'ada', password: PASSWORD }, meta))).getStatus()).toBe(403);
+    it('an unverified account gets no session when verification is required (read in the session transaction)', async () => {
+      const { gorb, f } = setup();
+      f.passwords.assertUnchanged.mockImplementationOnce(async (_tx: unknown, _user: unknown, unverified: () => ApiError) => {
+        throw unverified();
+      });
+      const e = await refusal(gorb.login({ identifier: 'ada', password: PASSWORD }, meta));
+      expect([e.getStatus(), e.message]).toEqual([403, 'Email verification required']);
       expect(f.sessions.start).not.toHaveBeenCalled();
     });
 
     it('a Gorb session with an opaque access token, in the transaction that re-checks the password', async () => {
       const { gorb, f, tx } = setup();
       const out = await gorb.login({ identifier: 'ada', password: PASSWORD, device_name: 'Pixel' }, meta);
-      expect(f.passwords.assertUnchanged).toHaveBeenCalledWith(tx, user);
-      expect(f.sessions.start).toHaveBeenCalledWith(tx, 'u1', expect.objectContaining({ api: 'gorb', deviceName: 'Pixel' }));
+      expect(f.passwords.assertUnchanged).toHaveBeenCalledWith(tx, user, expect.any(Function));
+      expect(f.sessions.start).toHaveBeenCalledWith(
+        tx,
+        'u1',
+        expect.objectContaining({ api: 'gorb', deviceName: 'Pixel', signIn: { method: 'password' } }),
+      );
       expect(f.sessionsRepo.insertOpaqueAccessToken).toHaveBeenCalledWith(tx, expect.any(Buffer), 's1', expect.any(Date));
       expect(out).toMatchObject({ user_id: '@ada@gorb.test', uuid: 'u1', expires_in: 86400, refresh_token: 'r'.repeat(64) });
       expect(out.access_token).toMatch(/^[0-9a-f]{64}$/);
@@ -167,6 +175,7 @@ describe('GorbService', () => {
       await gorb.register(req, meta);
       expect(f.users.insert).toHaveBeenCalledWith(tx, expect.objectContaining({ username: 'ada_l', passwordHash: 'hash' }));
       expect(f.events.registered).toHaveBeenCalledWith(tx, user, {}, 'r1');
+      expect(f.audit.record).toHaveBeenCalledWith(tx, expect.objectContaining({ type: 'user.created', targetUserId: 'u1' }));
       expect(f.events.registeredDelivered).toHaveBeenCalledWith('ev1');
     });
   });
@@ -180,10 +189,15 @@ describe('GorbService', () => {
       expect(out.refresh_token).toBe('n'.repeat(64));
     });
 
-    it('a refused rotation, or a session deleted meanwhile, is 401', async () => {
+    it('a refused rotation, or a session deleted meanwhile, is 401; a reuse waits for profiles first', async () => {
       const { gorb, f } = setup();
-      f.sessions.rotate.mockResolvedValueOnce({ ok: false, error: 'reused' });
+      f.sessions.rotate.mockResolvedValueOnce({ ok: false, error: 'invalid' });
       expect((await refusal(gorb.refresh('t'.repeat(64), meta))).getStatus()).toBe(401);
+      expect(f.sessions.revocationDelivered).not.toHaveBeenCalled();
+      const revoked = { userId: 'u1', sessionIds: ['s1'], event: 'ev2' };
+      f.sessions.rotate.mockResolvedValueOnce({ ok: false, error: 'reused', revoked });
+      expect((await refusal(gorb.refresh('t'.repeat(64), meta))).getStatus()).toBe(401);
+      expect(f.sessions.revocationDelivered).toHaveBeenCalledWith(revoked);
       f.sessionsRepo.insertOpaqueAccessToken.mockRejectedValueOnce(Object.assign(new Error('fk'), { code: '23503' }));
       expect((await refusal(gorb.refresh('t'.repeat(64), meta))).getStatus()).toBe(401);
     });
@@ -195,16 +209,23 @@ describe('GorbService', () => {
       expect((await refusal(gorb.revoke('u1', { password: PASSWORD } as never, meta))).getStatus()).toBe(400);
       f.passwords.check.mockRejectedValueOnce(invalidCredentials());
       expect((await refusal(gorb.revoke('u1', { password: 'wrong', device_id: 's2' }, meta))).getStatus()).toBe(403);
-      expect(f.sessions.revokeForUser).not.toHaveBeenCalled();
+      expect(f.sessions.end).not.toHaveBeenCalled();
     });
 
     it('the password check is counted per user (its own rate-limit key), and revokes by id or by name', async () => {
       const { gorb, f } = setup();
       expect(await gorb.revoke('u1', { password: PASSWORD, device_id: 's2' }, meta)).toEqual({ deleted: true });
-      expect(f.passwords.check).toHaveBeenCalledWith('gorb-revoke:u1', PASSWORD, meta, expect.any(Function));
-      expect(f.sessions.revokeForUser).toHaveBeenCalledWith('u1', 's2', 'device_revoked');
+      expect(f.passwords.check).toHaveBeenCalledWith('gorb-revoke:u1', PASSWORD, meta, expect.any(Function), {
+        api: 'gorb',
+        purpose: 'device_revoke',
+        actor: { type: 'user', id: 'u1' },
+      });
+      const end = { reason: 'device_revoked', actor: { type: 'user', id: 'u1' }, meta, api: 'gorb' };
+      expect(f.sessions.end).toHaveBeenCalledWith('u1', { sessionId: 's2' }, end);
       await gorb.revoke('u1', { password: PASSWORD, device_name: 'Pixel' }, meta);
-      expect(f.sessions.revokeAll).toHaveBeenCalledWith('u1', 'device_revoked', { deviceName: 'Pixel' });
+      expect(f.sessions.end).toHaveBeenCalledWith('u1', { deviceName: 'Pixel' }, end);
+      f.sessions.end.mockResolvedValueOnce(0);
+      expect(await gorb.revoke('u1', { password: PASSWORD, device_id: 'gone' }, meta)).toEqual({ deleted: false });
     });
   });
 });

@@ -60,7 +60,10 @@ function setup(cfg: Partial<AuthConfig> = {}) {
       findWithSession: jest.fn(async () => ({ user, sessionLive: true })),
     },
     hasher: { hash: jest.fn(async () => 'hash') },
-    passwords: { check: jest.fn(async () => user), assertUnchanged: jest.fn(async () => undefined) },
+    passwords: {
+      check: jest.fn(async () => user),
+      assertUnchanged: jest.fn(async (_tx: unknown, _user: unknown, _unverified: () => ApiError) => undefined),
+    },
     issuer: {
       start: jest.fn(async () => ({ session, refreshToken: 'r'.repeat(64) })),
       issue: jest.fn(async () => ({ body: { user: { id: 'u1' }, accessToken: 'jwt', refreshToken: 'r'.repeat(64) } })),
@@ -68,10 +71,9 @@ function setup(cfg: Partial<AuthConfig> = {}) {
     },
     redirects: { assertAllowed: jest.fn() },
     sessions: {
-      sessionOfRefreshToken: jest.fn(async (): Promise<object | null> => session),
+      sessionOfRefreshToken: jest.fn(async (): Promise<object | null> => ({ ...session, userId: 'u1' })),
       csrfMatches: jest.fn(() => true),
-      revoke: jest.fn(async () => 1),
-      revokeForUser: jest.fn(async () => 1),
+      end: jest.fn(async () => 1),
     },
     tokens: { verify: jest.fn(async (): Promise<object | null> => ({ userId: 'u1', sessionId: 's1' })) },
     authConfig: { get: jest.fn(async () => ({ ...baseConfig, ...cfg })) },
@@ -84,6 +86,7 @@ function setup(cfg: Partial<AuthConfig> = {}) {
     codes: { consumeCode: jest.fn(async () => ({ ok: true, redirectTo: null })) },
     currentUsers: { get: jest.fn(() => undefined), set: jest.fn() },
     claims: { claim: jest.fn(async () => ({ userId: 'u1', claimed: false, revokedSessions: 0 })), delivered: jest.fn() },
+    audit: { record: jest.fn() },
   };
   const config = new IdentityConfig();
   const auth = new AuthService(
@@ -103,6 +106,7 @@ function setup(cfg: Partial<AuthConfig> = {}) {
     f.codes as never,
     f.currentUsers as never,
     f.claims as never,
+    f.audit as never,
   );
   return { auth, f, tx, order };
 }
@@ -150,14 +154,21 @@ describe('AuthService', () => {
       const out = await auth.signUp({ ...req, name: 'Ada' }, 'mobile', meta);
       expect(f.users.insert).toHaveBeenCalledWith(tx, expect.objectContaining({ passwordHash: 'hash', profile: { name: 'Ada' } }));
       expect(f.issuer.start).toHaveBeenCalledWith(tx, 'u1', 'mobile', meta);
+      expect(f.audit.record).toHaveBeenCalledWith(
+        tx,
+        expect.objectContaining({ type: 'user.created', actor: { type: 'anonymous', id: null } }),
+      );
       expect(order).toEqual(['transaction', 'registered', 'delivered']);
       expect(out.body).toMatchObject({ accessToken: 'jwt', requireEmailVerification: false });
     });
 
     it('an admin creates past disabled sign-ups, with autoConfirm, without a mail or a session for the caller', async () => {
       const { auth, f, tx } = setup({ disableSignup: true, requireEmailVerification: true });
-      const out = await auth.signUp({ ...req, autoConfirm: true }, 'web', meta, true);
+      const admin = { type: 'api_key' as const, id: 'k1' };
+      const out = await auth.signUp({ ...req, autoConfirm: true }, 'web', meta, admin);
       expect(f.users.insert).toHaveBeenCalledWith(tx, expect.objectContaining({ emailVerified: true }));
+      // The audit record names the admin or key that created the account.
+      expect(f.audit.record).toHaveBeenCalledWith(tx, expect.objectContaining({ type: 'user.created', actor: admin }));
       expect(f.email.recordVerification).not.toHaveBeenCalled();
       expect(f.issuer.start).not.toHaveBeenCalled();
       expect(out.cookie).toBeUndefined();
@@ -183,14 +194,20 @@ describe('AuthService', () => {
       const { auth, f, tx } = setup();
       await auth.signIn(req, 'mobile', meta);
       expect(f.passwords.check).toHaveBeenCalledWith(req.email, req.password, meta);
-      expect(f.passwords.assertUnchanged).toHaveBeenCalledWith(tx, user);
-      expect(f.issuer.start).toHaveBeenCalledWith(tx, 'u1', 'mobile', meta);
+      expect(f.passwords.assertUnchanged).toHaveBeenCalledWith(tx, user, expect.any(Function));
+      expect(f.issuer.start).toHaveBeenCalledWith(tx, 'u1', 'mobile', meta, { method: 'password' });
     });
 
-    it('an unverified account gets 403 when verification is required, and no session', async () => {
-      const { auth, f } = setup({ requireEmailVerification: true });
-      f.passwords.check.mockResolvedValueOnce({ ...user, emailVerified: false });
-      expect(await refusal(auth.signIn(req, 'mobile', meta))).toMatchObject({ status: 403, message: 'Email verification required' });
+    it("an unverified account gets InsForge's 403 when verification is required (read in that transaction), and no session", async () => {
+      const { auth, f } = setup();
+      f.passwords.assertUnchanged.mockImplementationOnce(async (_tx: unknown, _user: unknown, unverified: () => ApiError) => {
+        throw unverified();
+      });
+      expect(await refusal(auth.signIn(req, 'mobile', meta))).toMatchObject({
+        status: 403,
+        code: 'FORBIDDEN',
+        message: 'Email verification required',
+      });
       expect(f.issuer.start).not.toHaveBeenCalled();
     });
   });
@@ -204,6 +221,15 @@ describe('AuthService', () => {
       expect(await refusal(auth.signIn(req, 'mobile', meta))).toMatchObject({ status: 400 });
       expect(f.limits.penalize).toHaveBeenCalledWith('verify-fail:ip', meta.ip);
       expect(f.issuer.start).not.toHaveBeenCalled();
+      // Recorded on its own (the transaction spent nothing), naming the account the address has.
+      expect(f.audit.record).toHaveBeenCalledWith(
+        null,
+        expect.objectContaining({
+          type: 'sign_in.failed',
+          targetUserId: 'u1',
+          details: expect.objectContaining({ reason: 'invalid_code' }),
+        }),
+      );
     });
 
     it('an existing account is claimed by the code (in the same transaction) before its session starts', async () => {
@@ -242,30 +268,34 @@ describe('AuthService', () => {
   describe('logout', () => {
     it('a malformed Authorization header is 401', async () => {
       const { auth } = setup();
-      expect((await refusal(auth.logout('mobile', { bearer: { kind: 'malformed' } }))).status).toBe(401);
+      expect((await refusal(auth.logout('mobile', { bearer: { kind: 'malformed' } }, meta))).status).toBe(401);
     });
 
     it('web: a live cookie needs the CSRF token (403, nothing revoked); the cookie is cleared', async () => {
       const { auth, f } = setup();
       f.sessions.csrfMatches.mockReturnValueOnce(false);
-      expect(await refusal(auth.logout('web', { cookie: 'c', bearer: { kind: 'none' } }))).toMatchObject({ status: 403 });
-      expect(f.sessions.revoke).not.toHaveBeenCalled();
-      expect((await auth.logout('web', { cookie: 'c', csrfHeader: 'ok', bearer: { kind: 'none' } })).cookie).toBe('clear');
-      expect(f.sessions.revoke).toHaveBeenCalledWith('s1', 'logout');
+      expect(await refusal(auth.logout('web', { cookie: 'c', bearer: { kind: 'none' } }, meta))).toMatchObject({ status: 403 });
+      expect(f.sessions.end).not.toHaveBeenCalled();
+      expect((await auth.logout('web', { cookie: 'c', csrfHeader: 'ok', bearer: { kind: 'none' } }, meta)).cookie).toBe('clear');
+      expect(f.sessions.end).toHaveBeenCalledWith(
+        'u1',
+        { sessionId: 's1' },
+        { reason: 'logout', actor: { type: 'user', id: 'u1' }, meta, api: 'insforge' },
+      );
     });
 
     it('is idempotent: a stale cookie or an unknown token just succeeds', async () => {
       const { auth, f } = setup();
       f.sessions.sessionOfRefreshToken.mockResolvedValue(null);
-      expect((await auth.logout('web', { cookie: 'stale', bearer: { kind: 'none' } })).body.success).toBe(true);
-      expect((await auth.logout('mobile', { bodyToken: 'x', bearer: { kind: 'none' } })).body.success).toBe(true);
-      expect(f.sessions.revoke).not.toHaveBeenCalled();
+      expect((await auth.logout('web', { cookie: 'stale', bearer: { kind: 'none' } }, meta)).body.success).toBe(true);
+      expect((await auth.logout('mobile', { bodyToken: 'x', bearer: { kind: 'none' } }, meta)).body.success).toBe(true);
+      expect(f.sessions.end).not.toHaveBeenCalled();
     });
 
     it("others: the access token's own session", async () => {
       const { auth, f } = setup();
-      await auth.logout('mobile', { bearer: { kind: 'token', token: 'eyJ.a.b' } });
-      expect(f.sessions.revokeForUser).toHaveBeenCalledWith('u1', 's1', 'logout');
+      await auth.logout('mobile', { bearer: { kind: 'token', token: 'eyJ.a.b' } }, meta);
+      expect(f.sessions.end).toHaveBeenCalledWith('u1', { sessionId: 's1' }, expect.objectContaining({ reason: 'logout' }));
     });
   });
 
