@@ -26,7 +26,7 @@ export class OAuthIdentitiesRepository {
        VALUES ($1, $2, $3, $4, $5, $6)`,
       [userId, p.provider, p.subject, JSON.stringify(providerData(p)), p.email, p.emailVerified],
     );
-    tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
+    this.cache.forgetUsersAfterCommit(tx, [userId]);
   }
 
   /** What the provider said at this sign-in. */

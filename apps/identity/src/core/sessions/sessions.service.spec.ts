@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { Clock } from '../common/clock.js';
 import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../config/identity.config.js';
-import type { CurrentUserCache } from '../users/current-user.cache.js';
+import { CurrentUserCache } from '../users/current-user.cache.js';
 import type { UserEvents } from '../users/user-events.js';
 import { type UserBans, userBanned } from '../users/user-bans.js';
 import type { RefreshTokenRow, SessionRow, SessionsRepository } from './sessions.repository.js';
@@ -68,7 +68,11 @@ describe('SessionsService refresh rotation', () => {
       SESSION_IDLE_TTL_SECONDS: 3600,
       SESSION_ABSOLUTE_TTL_SECONDS: 86400,
     });
-    cache = { invalidateUsers: jest.fn(), invalidateSessions: jest.fn() };
+    // The real after-commit wiring (forget*AfterCommit) over faked invalidations (no Redis).
+    cache = Object.assign(Object.create(CurrentUserCache.prototype) as CurrentUserCache, {
+      invalidateUsers: jest.fn(),
+      invalidateSessions: jest.fn(),
+    });
     bans = { assertMayStartSession: jest.fn(async () => undefined) };
     events = { sessionsRevoked: jest.fn(async () => 'event-1'), revocationDelivered: jest.fn(async () => undefined) };
     audit = { record: jest.fn(async () => undefined) };

@@ -185,7 +185,7 @@ export class SessionsService {
       details: { api: session.api },
     });
     refreshTokenReuse.inc();
-    this.forgetSessionsAfterCommit(tx, sessionIds);
+    this.cache.forgetSessionsAfterCommit(tx, sessionIds);
     return { ok: false, error: 'reused', revoked: { userId: session.userId, sessionIds, event } };
   }
 
@@ -221,7 +221,7 @@ export class SessionsService {
     const done = await this.sql.transaction(async (tx): Promise<RevokedEverywhere> => {
       const sessionIds = await this.repo.revoke({ userId, ...which }, e.reason, tx);
       if (!sessionIds.length) return { userId, sessionIds };
-      this.forgetSessionsAfterCommit(tx, sessionIds);
+      this.cache.forgetSessionsAfterCommit(tx, sessionIds);
       const event = await this.events.sessionsRevoked(tx, userId, sessionIds, e.meta?.requestId);
       await this.audit.record(tx, {
         type: 'session.revoked',
@@ -237,11 +237,6 @@ export class SessionsService {
     return done.sessionIds.length;
   }
 
-  /** After the commit, every replica forgets these sessions (their cached current-session answers). */
-  private forgetSessionsAfterCommit(tx: Tx, sessionIds: string[]): void {
-    if (sessionIds.length) tx.afterCommit(() => this.cache.invalidateSessions(sessionIds));
-  }
-
   /**
    * Every session of a user, for a security reason (an account claim, a password reset), in the
    * caller's transaction: also records `user.sessions-revoked` for profiles, whose writes accept
@@ -250,7 +245,7 @@ export class SessionsService {
    */
   async revokeEverywhere(tx: Tx, userId: string, reason: string, requestId?: string): Promise<RevokedEverywhere> {
     const sessionIds = await this.repo.revoke({ userId }, reason, tx);
-    tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
+    this.cache.forgetUsersAfterCommit(tx, [userId]);
     const event = sessionIds.length ? await this.events.sessionsRevoked(tx, userId, sessionIds, requestId) : undefined;
     return { userId, sessionIds, event };
   }

@@ -127,7 +127,7 @@ export class UserAdminService {
       await this.audit.record(tx, { type: 'user.deleted', actor: by.actor, targetUserId: user.id, meta: by.meta });
     }
     const count = await this.directory.delete(tx, existing);
-    tx.afterCommit(() => this.cache.invalidateUsers(existing));
+    this.cache.forgetUsersAfterCommit(tx, existing);
     return { count, revoked, events };
   }
 
@@ -136,7 +136,7 @@ export class UserAdminService {
     const requestId = by.meta.requestId;
     const revoked = await this.sql.transaction(async (tx) => {
       if (!(await this.directory.ban(tx, userId))) throw userNotFound();
-      tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
+      this.cache.forgetUsersAfterCommit(tx, [userId]);
       const done = await this.sessions.revokeEverywhere(tx, userId, USER_BANNED_REASON, requestId);
       await this.audit.record(tx, {
         type: 'user.banned',
@@ -156,7 +156,7 @@ export class UserAdminService {
   async unban(userId: string, by: AdminAct): Promise<AdminUserResponse> {
     await this.sql.transaction(async (tx) => {
       if (!(await this.directory.unban(tx, userId))) throw userNotFound();
-      tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
+      this.cache.forgetUsersAfterCommit(tx, [userId]);
       await this.audit.record(tx, { type: 'user.unbanned', actor: by.actor, targetUserId: userId, meta: by.meta });
     });
     this.logger.log({ userId, requestId: by.meta.requestId }, 'user unbanned');

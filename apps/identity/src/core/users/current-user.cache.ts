@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import type { Redis } from 'ioredis';
 import { VerifiedTokens } from '@app/auth';
 import type { UserResponse } from '@app/contracts';
-import { REDIS } from '@app/core';
+import { REDIS, type Tx } from '@app/core';
 
 const CHANNEL = 'auth:identity:invalidate';
 /** How long an answer of `GET /sessions/current` may be reused without asking PostgreSQL. */
@@ -59,6 +59,20 @@ export class CurrentUserCache implements OnModuleInit, OnApplicationShutdown {
   /** How many sessions are held (for tests). */
   get size(): number {
     return this.entries.size;
+  }
+
+  /**
+   * Once `tx` has committed (never before: a read in between would cache the old row again, and
+   * never after a rollback), every replica forgets these users; once per transaction however many
+   * writes ask.
+   */
+  forgetUsersAfterCommit(tx: Tx, userIds: string[]): void {
+    if (userIds.length) tx.afterCommit(() => this.invalidateUsers(userIds), `users.invalidate:${userIds.join(',')}`);
+  }
+
+  /** As forgetUsersAfterCommit, for sessions. */
+  forgetSessionsAfterCommit(tx: Tx, sessionIds: string[]): void {
+    if (sessionIds.length) tx.afterCommit(() => this.invalidateSessions(sessionIds), `sessions.invalidate:${sessionIds.join(',')}`);
   }
 
   invalidateUsers(userIds: string[]): void {

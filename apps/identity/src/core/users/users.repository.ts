@@ -44,11 +44,6 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
-  /** After the commit, every replica forgets what it cached about the user (once per transaction). */
-  private forgetAfterCommit(tx: Tx, userId: string): void {
-    tx.afterCommit(() => this.cache.invalidateUsers([userId]), `users.invalidate:${userId}`);
-  }
-
   findById(id: string, q?: Queryable): Promise<UserRecord | null> {
     return this.one('user-by-id', `${SELECT_USER} WHERE u.id = $1`, [id], q);
   }
@@ -99,7 +94,7 @@ export class UsersRepository {
       userId,
       passwordHash,
     ]);
-    this.forgetAfterCommit(tx, userId);
+    this.cache.forgetUsersAfterCommit(tx, [userId]);
   }
 
   /** A rehash on sign-in: only while the hash is still the verified one (a claim or reset may have replaced it). */
@@ -114,7 +109,7 @@ export class UsersRepository {
   /** Only EmailClaims marks an email verified (an account claim has more to do than this). */
   async markEmailVerified(tx: Tx, userId: string): Promise<void> {
     await tx.query('user-mark-verified', `UPDATE identity.users SET email_verified = true, updated_at = now() WHERE id = $1`, [userId]);
-    this.forgetAfterCommit(tx, userId);
+    this.cache.forgetUsersAfterCommit(tx, [userId]);
   }
 
   /** Locks the user's row for an account claim and reads what the claim decides on. */
@@ -152,6 +147,6 @@ export class UsersRepository {
        ON CONFLICT (provider, provider_account_id) DO UPDATE SET provider_data = EXCLUDED.provider_data`,
       [userId, provider, accountId, JSON.stringify(data)],
     );
-    this.forgetAfterCommit(tx, userId);
+    this.cache.forgetUsersAfterCommit(tx, [userId]);
   }
 }
