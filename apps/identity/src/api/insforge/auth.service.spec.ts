@@ -22,6 +22,7 @@ const user: UserRecord = {
 };
 const baseConfig: AuthConfig = {
   id: 1,
+  uid: '00000000-0000-4000-8000-000000000001',
   requireEmailVerification: false,
   passwordMinLength: 8,
   requireNumber: false,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError, openString, type Queryable, SEAL_PURPOSES } from '@app/core';
+import { ApiError, openString, type Queryable, SEAL_PURPOSES, type Tx } from '@app/core';
 import { IdentityConfig } from '../config/identity.config.js';
 import { MailSettingsRepository } from './mail-settings.repository.js';
 
@@ -30,7 +30,7 @@ export class MailProvider {
     return Boolean(this.config.SMTP_HOST);
   }
 
-  lock(q: Queryable): Promise<unknown> {
+  lock(q: Tx): Promise<unknown> {
     return q.query('mail-provider-lock', 'SELECT pg_advisory_xact_lock($1)', [MAIL_PROVIDER_LOCK]);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthConfigAdmin } from './auth-config.admin.js';
+import { AuthConfigRepository } from './auth-config.repository.js';
 import { EmailTemplates } from './email-templates.service.js';
 import { MailProvider } from './mail-provider.js';
 import { MailSettingsRepository } from './mail-settings.repository.js';
@@ -12,7 +13,7 @@ import { SmtpSettings } from './smtp-settings.service.js';
  */
 @Module({
   imports: [AuditModule],
-  providers: [MailSettingsRepository, MailProvider, AuthConfigAdmin, SmtpSettings, EmailTemplates],
+  providers: [AuthConfigRepository, MailSettingsRepository, MailProvider, AuthConfigAdmin, SmtpSettings, EmailTemplates],
   exports: [MailSettingsRepository, AuthConfigAdmin, SmtpSettings, EmailTemplates],
 })
 export class MailSettingsModule {}

@@ -44,7 +44,7 @@ export class MailSettingsRepository {
     return row;
   }
 
-  async saveSmtp(q: Queryable, s: Omit<SmtpRow, 'uid' | 'createdAt' | 'updatedAt'>): Promise<SmtpRow> {
+  async saveSmtp(q: Tx, s: Omit<SmtpRow, 'uid' | 'createdAt' | 'updatedAt'>): Promise<SmtpRow> {
     const [row] = await q.query<SmtpRow>(
       'smtp-config-save',
       `UPDATE identity.smtp_config SET enabled = $1, host = $2, port = $3, username = $4, password_sealed = $5,
@@ -62,7 +62,7 @@ export class MailSettingsRepository {
     );
   }
 
-  async saveTemplate(q: Queryable, type: EmailTemplate, subject: string, bodyHtml: string): Promise<TemplateRow> {
+  async saveTemplate(q: Tx, type: EmailTemplate, subject: string, bodyHtml: string): Promise<TemplateRow> {
     const [row] = await q.query<TemplateRow>(
       'email-template-save',
       `UPDATE identity.email_templates SET subject = $2, body_html = $3, updated_at = now()
