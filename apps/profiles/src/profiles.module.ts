@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtAuthModule } from '@app/auth';
 import { QUEUES } from '@app/contracts';
 import {
@@ -29,7 +28,6 @@ export class ProfilesModule {
       imports: [
         LoggingModule.forRoot({ app: 'profiles', level: config.LOG_LEVEL }),
         databaseModule(config, PROFILES_SCHEMA),
-        TypeOrmModule.forFeature(PROFILES_SCHEMA.entities as never),
         RedisModule.forRoot(config),
         queueRootModule(config),
         queuesModule(QUEUES.IDENTITY_INBOX),

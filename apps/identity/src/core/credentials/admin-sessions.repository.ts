@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Queryable, Sql } from '@app/core';
+import { type Queryable, Sql, type Tx } from '@app/core';
 
 export interface AdminSessionRow {
   id: string;
@@ -25,7 +25,7 @@ export class AdminSessionsRepository {
   constructor(readonly sql: Sql) {}
 
   async insertSession(
-    q: Queryable,
+    q: Tx,
     s: Pick<AdminSessionRow, 'subject' | 'csrfNonce' | 'idleExpiresAt' | 'absoluteExpiresAt'> & { userAgent: string; ip: string },
   ): Promise<AdminSessionRow> {
     const [row] = await q.query<AdminSessionRow>(
@@ -37,7 +37,7 @@ export class AdminSessionsRepository {
     return row!;
   }
 
-  async insertRefreshToken(q: Queryable, tokenHash: Buffer, sessionId: string): Promise<void> {
+  async insertRefreshToken(q: Tx, tokenHash: Buffer, sessionId: string): Promise<void> {
     await q.query('admin-refresh-insert', `INSERT INTO identity.admin_refresh_tokens (token_hash, session_id) VALUES ($1, $2)`, [
       tokenHash,
       sessionId,
@@ -62,7 +62,7 @@ export class AdminSessionsRepository {
     return { token: { rotatedAt, successorSealed }, session };
   }
 
-  async markRotated(q: Queryable, tokenHash: Buffer, successorSealed: Buffer): Promise<void> {
+  async markRotated(q: Tx, tokenHash: Buffer, successorSealed: Buffer): Promise<void> {
     await q.query(
       'admin-refresh-rotated',
       `UPDATE identity.admin_refresh_tokens SET rotated_at = now(), successor_sealed = $2 WHERE token_hash = $1`,
@@ -70,7 +70,7 @@ export class AdminSessionsRepository {
     );
   }
 
-  async touch(q: Queryable, sessionId: string, idleExpiresAt: Date, ip: string): Promise<void> {
+  async touch(q: Tx, sessionId: string, idleExpiresAt: Date, ip: string): Promise<void> {
     await q.query(
       'admin-session-touch',
       `UPDATE identity.admin_sessions SET last_used_at = now(), idle_expires_at = $2, ip = $3 WHERE id = $1`,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Queryable, Sql } from '@app/core';
+import { type Queryable, Sql, type Tx } from '@app/core';
 
 export interface ApiKeyRow {
   id: string;
@@ -24,7 +24,7 @@ export class KeysRepository {
    * Serialises rotations of one kind of key (two at once would both see the same active key, or
    * none, and the second insert would break the one-active-key index).
    */
-  async lockRotation(q: Queryable, kind: 'api_key' | 'anon_key'): Promise<void> {
+  async lockRotation(q: Tx, kind: 'api_key' | 'anon_key'): Promise<void> {
     await q.query('key-rotation-lock', `SELECT pg_advisory_xact_lock(hashtext('identity.' || $1))`, [kind]);
   }
 
@@ -56,7 +56,7 @@ export class KeysRepository {
     );
   }
 
-  async insertApiKey(q: Queryable, keyHash: Buffer, hint: string): Promise<ApiKeyRow> {
+  async insertApiKey(q: Tx, keyHash: Buffer, hint: string): Promise<ApiKeyRow> {
     const [row] = await q.query<ApiKeyRow>(
       'api-key-insert',
       `INSERT INTO identity.api_keys (key_hash, hint) VALUES ($1, $2)
@@ -66,7 +66,7 @@ export class KeysRepository {
     return row!;
   }
 
-  async expireApiKey(q: Queryable, id: string, expiresAt: Date): Promise<void> {
+  async expireApiKey(q: Tx, id: string, expiresAt: Date): Promise<void> {
     await q.query('api-key-expire', `UPDATE identity.api_keys SET expires_at = $2 WHERE id = $1`, [id, expiresAt]);
   }
 
@@ -87,7 +87,7 @@ export class KeysRepository {
     return rows[0] ?? null;
   }
 
-  async insertAnonKey(q: Queryable, key: string): Promise<AnonKeyRow> {
+  async insertAnonKey(q: Tx, key: string): Promise<AnonKeyRow> {
     const [row] = await q.query<AnonKeyRow>(
       'anon-key-insert',
       `INSERT INTO identity.anon_keys (key) VALUES ($1) RETURNING id, key, created_at AS "createdAt", expires_at AS "expiresAt"`,
@@ -107,7 +107,7 @@ export class KeysRepository {
     return rows.length > 0;
   }
 
-  async expireAnonKey(q: Queryable, id: string, expiresAt: Date): Promise<void> {
+  async expireAnonKey(q: Tx, id: string, expiresAt: Date): Promise<void> {
     await q.query('anon-key-expire', `UPDATE identity.anon_keys SET expires_at = $2 WHERE id = $1`, [id, expiresAt]);
   }
 }

@@ -11,7 +11,7 @@ import {
   type UpdateCustomOAuthConfigRequest,
   type UpdateOAuthConfigRequest,
 } from '@app/contracts';
-import { ApiError, type Queryable, type RequestMeta } from '@app/core';
+import { ApiError, type RequestMeta, type Tx } from '@app/core';
 import type { AuditActor, AuditDetails } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
 import {
@@ -121,7 +121,7 @@ export class OAuthConfigsAdmin {
   }
 
   /** Runs a change and records it in one transaction: no change without its audit event. */
-  private change<T>(who: Who, details: AuditDetails, targetId: string, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  private change<T>(who: Who, details: AuditDetails, targetId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.repo.sql.transaction(async (q) => {
       const out = await fn(q);
       await this.audit.record(q, { type: 'oauth_config.updated', actor: who.actor, meta: who.meta, targetId, details });
@@ -148,7 +148,7 @@ export class OAuthConfigsAdmin {
     return toResponse(created);
   }
 
-  private async insertOrConflict(input: CreateOAuthConfigRequest, q: Queryable): Promise<OAuthConfigRow> {
+  private async insertOrConflict(input: CreateOAuthConfigRequest, q: Tx): Promise<OAuthConfigRow> {
     const created = await this.repo.insert(
       {
         provider: input.provider,

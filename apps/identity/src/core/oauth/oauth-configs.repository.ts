@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OAuthProvider } from '@app/contracts';
-import { type Queryable, Sql } from '@app/core';
+import { Sql, type Tx } from '@app/core';
 import type { SealedSecret } from '../common/secret-box.js';
 
 /** A built-in provider's row; `clientSecret` is sealed. */
@@ -84,7 +84,7 @@ export class OAuthConfigsRepository {
   }
 
   /** The new row, or null when the provider already has one. */
-  async insert(row: Omit<OAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>, q: Queryable = this.sql): Promise<OAuthConfigRow | null> {
+  async insert(row: Omit<OAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>, q: Tx): Promise<OAuthConfigRow | null> {
     const [created] = await q.query<OAuthConfigRow>(
       'oauth-configs-insert',
       `INSERT INTO identity.oauth_configs (provider, client_id, client_secret, scopes, redirect_uri, use_shared_key, native_client_ids)
@@ -103,7 +103,7 @@ export class OAuthConfigsRepository {
   }
 
   /** The updated row, or null when the provider has none. */
-  async update(provider: OAuthProvider, patch: OAuthConfigPatch, q: Queryable = this.sql): Promise<OAuthConfigRow | null> {
+  async update(provider: OAuthProvider, patch: OAuthConfigPatch, q: Tx): Promise<OAuthConfigRow | null> {
     const { sets, values } = setClause(patch, BUILT_IN_COLUMNS);
     const [row] = await q.query<OAuthConfigRow>(
       `oauth-configs-update:${sets.join(',')}`,
@@ -113,7 +113,7 @@ export class OAuthConfigsRepository {
     return row ?? null;
   }
 
-  async remove(provider: OAuthProvider, q: Queryable = this.sql): Promise<boolean> {
+  async remove(provider: OAuthProvider, q: Tx): Promise<boolean> {
     const rows = await q.query('oauth-configs-delete', 'DELETE FROM identity.oauth_configs WHERE provider = $1 RETURNING provider', [
       provider,
     ]);
@@ -136,10 +136,7 @@ export class OAuthConfigsRepository {
     return row ?? null;
   }
 
-  async insertCustom(
-    row: Omit<CustomOAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>,
-    q: Queryable = this.sql,
-  ): Promise<CustomOAuthConfigRow | null> {
+  async insertCustom(row: Omit<CustomOAuthConfigRow, 'id' | 'createdAt' | 'updatedAt'>, q: Tx): Promise<CustomOAuthConfigRow | null> {
     const [created] = await q.query<CustomOAuthConfigRow>(
       'custom-oauth-configs-insert',
       `INSERT INTO identity.custom_oauth_configs (key, name, discovery_endpoint, client_id, client_secret)
@@ -149,7 +146,7 @@ export class OAuthConfigsRepository {
     return created ?? null;
   }
 
-  async updateCustom(key: string, patch: CustomOAuthConfigPatch, q: Queryable = this.sql): Promise<CustomOAuthConfigRow | null> {
+  async updateCustom(key: string, patch: CustomOAuthConfigPatch, q: Tx): Promise<CustomOAuthConfigRow | null> {
     const { sets, values } = setClause(patch, CUSTOM_COLUMNS);
     const [row] = await q.query<CustomOAuthConfigRow>(
       `custom-oauth-configs-update:${sets.join(',')}`,
@@ -159,7 +156,7 @@ export class OAuthConfigsRepository {
     return row ?? null;
   }
 
-  async removeCustom(key: string, q: Queryable = this.sql): Promise<boolean> {
+  async removeCustom(key: string, q: Tx): Promise<boolean> {
     const rows = await q.query('custom-oauth-configs-delete', 'DELETE FROM identity.custom_oauth_configs WHERE key = $1 RETURNING key', [
       key,
     ]);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Queryable, Sql } from '@app/core';
+import { type Queryable, Sql, type Tx } from '@app/core';
 
 export interface SessionRow {
   id: string;
@@ -34,7 +34,7 @@ export class SessionsRepository {
 
   /** A session and its first refresh token (by hash), in one statement. */
   async insertSession(
-    q: Queryable,
+    q: Tx,
     refreshTokenHash: Buffer,
     s: Pick<
       SessionRow,
@@ -73,7 +73,7 @@ export class SessionsRepository {
    * successor inserted, the session's idle expiry extended (the caller holds the token row's lock).
    */
   async rotate(
-    q: Queryable,
+    q: Tx,
     r: { tokenHash: Buffer; successorSealed: Buffer; nextHash: Buffer; sessionId: string; idleExpiresAt: Date; ip: string },
   ): Promise<void> {
     await q.query(
@@ -127,7 +127,7 @@ export class SessionsRepository {
     return ids;
   }
 
-  async insertOpaqueAccessToken(q: Queryable, tokenHash: Buffer, sessionId: string, expiresAt: Date): Promise<void> {
+  async insertOpaqueAccessToken(q: Tx, tokenHash: Buffer, sessionId: string, expiresAt: Date): Promise<void> {
     await q.query('opaque-delete', `DELETE FROM identity.opaque_access_tokens WHERE session_id = $1`, [sessionId]);
     await q.query('opaque-insert', `INSERT INTO identity.opaque_access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [
       tokenHash,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError, type Queryable } from '@app/core';
+import { ApiError, type Tx } from '@app/core';
 
 /**
  * Ours (InsForge has no bans). Answered only where the caller has already proven the account is
@@ -20,7 +20,7 @@ export class UserBans {
    * is committed, orders this against a ban: a ban that comes first is seen here; one that comes
    * later waits for this commit, then revokes the new session with the others.
    */
-  async assertMayStartSession(q: Queryable, userId: string): Promise<void> {
+  async assertMayStartSession(q: Tx, userId: string): Promise<void> {
     const rows = await q.query<{ banned: boolean }>(
       'user-ban-check',
       `SELECT banned_at IS NOT NULL AS banned FROM identity.users WHERE id = $1 FOR SHARE`,
