@@ -27,12 +27,19 @@ const SESSION_COLUMNS = `s.id, s.user_id AS "userId", s.api, s.client_type AS "c
   s.user_agent AS "userAgent", s.ip, s.csrf_nonce AS "csrfNonce", s.created_at AS "createdAt", s.last_used_at AS "lastUsedAt",
   s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt"`;
 
+/** What a session start found of its user: the decision is UserBans'. */
+export type UserSessionState = 'active' | 'banned' | 'missing';
+
 /** Sessions, their refresh tokens (hashes only) and the Gorb API's opaque access tokens. */
 @Injectable()
 export class SessionsRepository {
   constructor(readonly sql: Sql) {}
 
-  /** A session and its first refresh token (by hash), in one statement. */
+  /**
+   * A session and its first refresh token (by hash), in one statement, unless the user is banned
+   * or gone: the user's row is share-locked first (see UserBans for why), and what it said comes
+   * back with the session, so the ban check costs no round trip of its own.
+   */
   async insertSession(
     q: Tx,
     refreshTokenHash: Buffer,
@@ -40,17 +47,22 @@ export class SessionsRepository {
       SessionRow,
       'userId' | 'api' | 'clientType' | 'deviceName' | 'userAgent' | 'ip' | 'csrfNonce' | 'idleExpiresAt' | 'absoluteExpiresAt'
     >,
-  ): Promise<SessionRow> {
-    const [row] = await q.query<SessionRow>(
-      'session-insert-with-token',
-      `WITH s AS (
+  ): Promise<{ user: UserSessionState; session: SessionRow | null }> {
+    const rows = await q.query<SessionRow & { banned: boolean }>(
+      'session-insert-unless-banned',
+      `WITH u AS (SELECT banned_at IS NOT NULL AS banned FROM identity.users WHERE id = $1 FOR SHARE),
+       s AS (
          INSERT INTO identity.sessions (user_id, api, client_type, device_name, user_agent, ip, csrf_nonce, idle_expires_at, absolute_expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *),
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM u WHERE NOT u.banned RETURNING *),
        t AS (INSERT INTO identity.refresh_tokens (token_hash, session_id) SELECT $10, id FROM s)
-       SELECT ${SESSION_COLUMNS} FROM s`,
+       SELECT u.banned, ${SESSION_COLUMNS} FROM u LEFT JOIN s ON true`,
       [s.userId, s.api, s.clientType, s.deviceName, s.userAgent, s.ip, s.csrfNonce, s.idleExpiresAt, s.absoluteExpiresAt, refreshTokenHash],
     );
-    return row!;
+    const row = rows[0];
+    if (!row) return { user: 'missing', session: null };
+    if (row.banned) return { user: 'banned', session: null };
+    const { banned: _banned, ...session } = row;
+    return { user: 'active', session };
   }
 
   /** The token row and its session; `lock` takes the token row for the rotation that follows. */

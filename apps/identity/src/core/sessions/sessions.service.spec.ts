@@ -5,7 +5,7 @@ import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../config/identity.config.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
 import type { UserEvents } from '../users/user-events.js';
-import { type UserBans, userBanned } from '../users/user-bans.js';
+import { UserBans } from '../users/user-bans.js';
 import type { RefreshTokenRow, SessionRow, SessionsRepository } from './sessions.repository.js';
 import { refreshTokenReuse } from './sessions.metrics.js';
 import { SessionsService } from './sessions.service.js';
@@ -24,13 +24,17 @@ class FakeClock extends Clock {
 function fakeRepo(clock: FakeClock) {
   const sessions = new Map<string, SessionRow>();
   const tokens = new Map<string, RefreshTokenRow>();
+  /** users as the session statement finds them (absent: active) */
+  const users = new Map<string, 'banned' | 'missing'>();
   const repo = {
     sql: {},
     insertSession: async (_m: unknown, refreshHash: Buffer, s: Partial<SessionRow>) => {
+      const state = users.get(s.userId!);
+      if (state) return { user: state, session: null };
       const row = { ...s, id: `s${sessions.size + 1}`, revokedAt: null, createdAt: clock.now(), lastUsedAt: clock.now() } as SessionRow;
       sessions.set(row.id, row);
       tokens.set(refreshHash.toString('hex'), { sessionId: row.id, rotatedAt: null, successorSealed: null });
-      return row;
+      return { user: 'active', session: row };
     },
     findByRefreshHash: async (_m: unknown, hash: Buffer) => {
       const token = tokens.get(hash.toString('hex'));
@@ -47,7 +51,7 @@ function fakeRepo(clock: FakeClock) {
       return [where.sessionId];
     },
   };
-  return { repo, sessions, tokens };
+  return { repo, sessions, tokens, users };
 }
 
 describe('SessionsService refresh rotation', () => {
@@ -55,7 +59,6 @@ describe('SessionsService refresh rotation', () => {
   let clock: FakeClock;
   let svc: SessionsService;
   let store: ReturnType<typeof fakeRepo>;
-  let bans: { assertMayStartSession: jest.Mock };
   let events: { sessionsRevoked: jest.Mock; revocationDelivered: jest.Mock };
   let audit: { record: jest.Mock };
   let cache: { invalidateUsers: jest.Mock; invalidateSessions: jest.Mock };
@@ -73,7 +76,6 @@ describe('SessionsService refresh rotation', () => {
       invalidateUsers: jest.fn(),
       invalidateSessions: jest.fn(),
     });
-    bans = { assertMayStartSession: jest.fn(async () => undefined) };
     events = { sessionsRevoked: jest.fn(async () => 'event-1'), revocationDelivered: jest.fn(async () => undefined) };
     audit = { record: jest.fn(async () => undefined) };
     // end()'s transaction: commits, then runs its after-commit hooks (as Sql.transaction does).
@@ -91,7 +93,7 @@ describe('SessionsService refresh rotation', () => {
       config,
       cache as unknown as CurrentUserCache,
       events as unknown as UserEvents,
-      bans as unknown as UserBans,
+      new UserBans(),
       audit as unknown as AuditLog,
       sql as unknown as Sql,
     );
@@ -99,11 +101,17 @@ describe('SessionsService refresh rotation', () => {
 
   const begin = () => svc.start({} as never, 'u1', { api: 'insforge', clientType: 'mobile', meta });
 
-  it('starts no session for a user the ban check refuses', async () => {
-    bans.assertMayStartSession.mockRejectedValueOnce(userBanned());
-    await expect(begin()).rejects.toMatchObject({ code: 'AUTH_USER_BANNED' });
+  it('starts no session for a banned user (403) or a vanished one (401), and records no sign-in', async () => {
+    store.users.set('u1', 'banned');
+    await expect(
+      svc.start({} as never, 'u1', { api: 'insforge', clientType: 'mobile', meta, signIn: { method: 'password' } }),
+    ).rejects.toMatchObject({
+      code: 'AUTH_USER_BANNED',
+    });
+    store.users.set('u1', 'missing');
+    await expect(begin()).rejects.toMatchObject({ status: 401, code: 'AUTH_UNAUTHORIZED' });
     expect(store.sessions.size).toBe(0);
-    expect(bans.assertMayStartSession).toHaveBeenCalledWith(expect.anything(), 'u1');
+    expect(audit.record).not.toHaveBeenCalled();
   });
 
   /** A fake transaction: statements go to the fake repository; after-commit hooks are collected. */

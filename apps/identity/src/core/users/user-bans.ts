@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError, type Tx } from '@app/core';
+import { ApiError } from '@app/core';
 
 /**
  * Ours (InsForge has no bans). Answered only where the caller has already proven the account is
@@ -11,22 +11,17 @@ export const userBanned = () =>
 
 /**
  * The one check every new session passes (password and emailed-code sign-ins of both APIs, email
- * verification, OAuth): it runs in the transaction that writes the session, after the proof.
+ * verification, OAuth): the statement that writes the session (SessionsRepository.insertSession)
+ * share-locks the user's row and writes nothing for a banned or vanished user, after the proof.
+ * The lock, held until the session is committed, orders this against a ban: a ban that comes
+ * first is seen; one that comes later waits for this commit, then revokes the new session with
+ * the others.
  */
 @Injectable()
 export class UserBans {
-  /**
-   * Refuses a banned (or vanished) user. The share lock on the user's row, held until the session
-   * is committed, orders this against a ban: a ban that comes first is seen here; one that comes
-   * later waits for this commit, then revokes the new session with the others.
-   */
-  async assertMayStartSession(q: Tx, userId: string): Promise<void> {
-    const rows = await q.query<{ banned: boolean }>(
-      'user-ban-check',
-      `SELECT banned_at IS NOT NULL AS banned FROM identity.users WHERE id = $1 FOR SHARE`,
-      [userId],
-    );
-    if (!rows[0]) throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid credentials');
-    if (rows[0].banned) throw userBanned();
+  /** Refuses a banned (or vanished) user what the session statement found. */
+  assertMayStartSession(user: 'active' | 'banned' | 'missing'): void {
+    if (user === 'missing') throw new ApiError(401, 'AUTH_UNAUTHORIZED', 'Invalid credentials');
+    if (user === 'banned') throw userBanned();
   }
 }
