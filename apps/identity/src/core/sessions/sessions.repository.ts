@@ -140,12 +140,13 @@ export class SessionsRepository {
   }
 
   async insertOpaqueAccessToken(q: Tx, tokenHash: Buffer, sessionId: string, expiresAt: Date): Promise<void> {
-    await q.query('opaque-delete', `DELETE FROM identity.opaque_access_tokens WHERE session_id = $1`, [sessionId]);
-    await q.query('opaque-insert', `INSERT INTO identity.opaque_access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`, [
-      tokenHash,
-      sessionId,
-      expiresAt,
-    ]);
+    // The session's previous access token goes in the same statement (one round trip, not two).
+    await q.query(
+      'opaque-replace',
+      `WITH gone AS (DELETE FROM identity.opaque_access_tokens WHERE session_id = $2)
+       INSERT INTO identity.opaque_access_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)`,
+      [tokenHash, sessionId, expiresAt],
+    );
   }
 
   /** The live session behind a Gorb access token, or null. */
