@@ -11,7 +11,7 @@ import { httpMetricsHook } from '../metrics/metrics.js';
 import { frameworkError, rejectForbiddenInput } from './input-rules.js';
 import { BodyError, parseJsonBody } from './json-body.js';
 import { requestIdOf } from './request-id.js';
-import { parseTrustedProxies } from './trusted-proxies.js';
+import { trustedProxyCheck } from './trusted-proxies.js';
 import { createValidationPipe } from './validation.js';
 
 /** How long closing may take (after the drain window) before the process exits anyway. */
@@ -82,7 +82,7 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Only these peers' X-Forwarded-For/-Proto count (fastify walks the chain with proxy-addr).
-    trustProxy: parseTrustedProxies(config.TRUSTED_PROXIES),
+    trustProxy: trustedProxyCheck(config.TRUSTED_PROXIES),
     genReqId: requestIdOf,
     logger: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
