@@ -223,8 +223,8 @@ function assertPlatformUp() {
 const shutdown = stopAllOnExit(stack, log);
 
 // ---- 1. machine limits ---------------------------------------------------------------------------
-function argon2Rate() {
-  const inFlight = Math.max(4, 2 * CORES);
+/** One raw argon2id measurement with `inFlight` verifications at once on as many pool threads. */
+function argon2RateWith(inFlight) {
   const cmd = SERVER_CPUS ? 'taskset' : process.execPath;
   const args = [...(SERVER_CPUS ? ['-c', SERVER_CPUS, process.execPath] : []), 'bench/lib/argon2-rate.mjs'];
   return new Promise((resolve, reject) => {
@@ -239,6 +239,20 @@ function argon2Rate() {
       (err, stdout, stderr) => (err ? reject(new Error(`${err.message} ${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()))),
     );
   });
+}
+
+/**
+ * The machine's argon2id ceiling: the better of one hash per core and libuv's default of 4 (or two
+ * per core). On 2 cores, 4 memory-hard hashes time-share the cores and cost about a fifth more CPU
+ * each than 2 do, so the per-core layout (what identity is configured with, UV_THREADPOOL_SIZE) is
+ * usually the ceiling; both are kept in the results.
+ */
+async function argon2Rate() {
+  const layouts = [...new Set([Math.max(2, CORES), Math.max(4, 2 * CORES)])];
+  const all = [];
+  for (const inFlight of layouts) all.push(await argon2RateWith(inFlight));
+  const best = all.reduce((a, b) => (b.rate > a.rate ? b : a));
+  return { ...best, layouts: all.map((r) => ({ inFlight: r.inFlight, rate: r.rate, otherCpu: r.otherCpu })) };
 }
 
 async function helloRate() {
@@ -260,8 +274,11 @@ async function helloRate() {
  * the better of the two counts (other work on a shared machine only ever lowers them).
  */
 async function machineLimits(when) {
-  const a = await phase(`machine (${when}): raw argon2id verify rate, all cores, 5 s`, argon2Rate);
-  if (!a.error) log(`  ${a.rate.toFixed(1)} verify/s (${a.inFlight} in flight), other work ${(a.otherCpu * 100).toFixed(0)}% of the CPU`);
+  const a = await phase(`machine (${when}): raw argon2id verify rate, all cores, 5 s per pool size`, argon2Rate);
+  if (!a.error)
+    log(
+      `  ${a.layouts.map((l) => `${l.rate.toFixed(1)} verify/s with ${l.inFlight} in flight`).join(', ')}, other work ${(a.otherCpu * 100).toFixed(0)}% of the CPU`,
+    );
   const h = await phase(`machine (${when}): bare node:http hello world, 50 connections, 8 s`, helloRate);
   log(`  ${summary(h)}, other work ${h.error ? '?' : (h.otherCpu * 100).toFixed(0)}% of the CPU`);
   const best = (runs, key) => runs.filter((r) => !r.error).sort((x, y) => y[key] - x[key])[0] ?? runs[0];
@@ -831,7 +848,7 @@ res.method = {
     `"other CPU" = the share of all cores that processes outside the bench (anything but the runner, the processes it started, its Redis and the PostgreSQL backends of ${DB_NAME}) used during that measurement: above ~10% the figure is depressed by other work on the machine.`,
     `"gateway" = through the base URL: nginx (gateway/nginx.mjs; one extra proxy hop with upstream keep-alive, on the same cores); "direct" = the app's own port (identity, or profiles for the profile routes).`,
     `Sign-in cycles through ${USERS} pre-created users; refresh chains rotating tokens (each token used once); sessions/current and PATCH cycle through users' access tokens.`,
-    `Machine limits, measured before the platform starts and again after it stopped (the better of the two counts): argon2id verify via @node-rs/argon2 (async, libuv pool) at m=${ARGON2.PASSWORD_ARGON2_MEMORY_KIB} KiB, t=${ARGON2.PASSWORD_ARGON2_TIME_COST}, p=${ARGON2.PASSWORD_ARGON2_PARALLELISM} for 5 s; bare node:http hello world in its own process, ${FAST_GENERATOR} 50 connections, 2 s warm-up, 8 s measured.`,
+    `Machine limits, measured before the platform starts and again after it stopped (the better of the two counts): argon2id verify via @node-rs/argon2 (async, libuv pool) at m=${ARGON2.PASSWORD_ARGON2_MEMORY_KIB} KiB, t=${ARGON2.PASSWORD_ARGON2_TIME_COST}, p=${ARGON2.PASSWORD_ARGON2_PARALLELISM} for 5 s with as many verifications in flight as pool threads, one per core and max(4, 2 per core), the better of the two; bare node:http hello world in its own process, ${FAST_GENERATOR} 50 connections, 2 s warm-up, 8 s measured.`,
     `Mail, with one and then two mailer processes: latency = ${MAIL_LATENCY_MESSAGES} send-otp requests through the gateway paced at ${MAIL_RATE}/s, each message's arrival at the SMTP sink (test/harness/mail-sink.mjs) minus its request's send time ("histogram mean" = the mailers' own mailer_enqueue_to_accepted_seconds); throughput = a backlog of ${MAIL_MESSAGES} messages queued while the mailers are stopped, drained after they start, timed from the first to the last arrival.`,
   ],
 };

@@ -1,6 +1,7 @@
 // The platform as the bench and the soak start it: bench-only loopback ports (BENCH_PORT_BASE),
 // and the apps' environment (production mode, with bench-only secrets that are never used anywhere
 // else). One definition, so that `npm run bench` and `npm run soak` measure the same thing.
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 const int = (env, name, dflt) => (env[name] === undefined || env[name] === '' ? dflt : Number(env[name]));
@@ -89,6 +90,8 @@ export function platformEnv({ ports, dbName, dataDir, admin, mailFrom, env = pro
     SINK_SMTP_PORT: String(ports.smtp),
     SINK_HTTP_PORT: String(ports.sinkHttp),
     ...argon2Env(env),
+    // As the deployment files set it for identity: one libuv pool thread (argon2id) per core, 2 to 4.
+    UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE || String(Math.min(4, Math.max(2, availableParallelism()))),
   };
 }
 
