@@ -133,7 +133,10 @@ export class AuthController {
   @ApiSecurity({})
   @ApiBody({ type: RefreshRequest, required: false })
   @ApiOkResponse({ type: LogoutResponseDto, description: 'Logged out (also when there was nothing to revoke)' })
-  @ApiInsforgeErrors({ 403: 'Invalid CSRF token for a live web refresh cookie' })
+  @ApiInsforgeErrors({
+    401: 'A malformed Authorization header (AUTH_UNAUTHORIZED "Invalid token"): nothing is revoked',
+    403: 'Invalid CSRF token for a live web refresh cookie',
+  })
   @Public()
   @Post('logout')
   @HttpCode(200)
