@@ -64,7 +64,7 @@ function oidcSigningKeys(): string {
 }
 
 const STATE = join(DATA, 'stack.json');
-const LOGS = join(DATA, 'logs');
+export const LOGS = join(DATA, 'logs');
 
 interface Command {
   args: string[];
