@@ -50,7 +50,7 @@ export function platformEnv({ ports, dbName, dataDir, admin, mailFrom, env = pro
   const urls = urlsOf(ports);
   return {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: env.BENCH_LOG_LEVEL || 'warn',
     DB_HOST: env.DB_HOST ?? '127.0.0.1',
     DB_PORT: env.DB_PORT ?? '5432',
     DB_USER: env.DB_USER ?? 'auth',
