@@ -51,15 +51,20 @@ describe('mail delivery: nothing lost, nothing twice', () => {
 
   it('a mailer killed with SIGKILL in the middle of a batch loses no message and sends none twice', async () => {
     await mailbox.delay(100);
-    const emails = Array.from({ length: 20 }, () => randomEmail('sigkill'));
-    await Promise.all(emails.map(sendOtp));
+    // Part of the batch is delivered first; the rest is sent while the SMTP server holds every
+    // transaction, so that however fast the mailer is, all five worker slots (MAILER_CONCURRENCY=5)
+    // are stuck mid-transaction and ten messages wait in the queue when it is killed.
+    const delivered = Array.from({ length: 5 }, () => randomEmail('sigkill-before'));
+    await Promise.all(delivered.map(sendOtp));
     await waitFor(
-      async () => (await Promise.all(emails.map((e) => mailbox.list(e)))).filter((l) => l.length).length >= 3,
+      async () => (await Promise.all(delivered.map((e) => mailbox.list(e)))).every((l) => l.length > 0),
       30_000,
-      'some mail',
+      'the first part of the batch',
     );
-    // Every worker slot (MAILER_CONCURRENCY=5) is now stuck in an SMTP transaction: kill it there.
     await mailbox.hold(true);
+    const rest = Array.from({ length: 15 }, () => randomEmail('sigkill'));
+    await Promise.all(rest.map(sendOtp));
+    const emails = [...delivered, ...rest];
     await waitFor(async () => (await mailbox.held()) >= 5, 30_000, 'five messages in flight');
     await stop('mailer', 'SIGKILL');
     await mailbox.hold(false);
