@@ -4,9 +4,9 @@ import { sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../config/identity.config.js';
 import type { CustomOAuthProviderConfig } from './oauth-configs.service.js';
 import { challengeOf, type FlowBinding, ProviderError, RESERVED_AUTHORIZATION_PARAMS } from './provider-client.js';
+import { fetchableUrlProblem } from './providers/provider-endpoints.js';
 import { fromOidcClaims, ProfileError, type ProviderProfile } from './providers/provider-profile.js';
 
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const DISCOVERY_TTL_MS = 10 * 60_000;
 const HTTP_TIMEOUT_SECONDS = 10;
 const SCOPES = 'openid email profile';
@@ -17,19 +17,8 @@ const SCOPES = 'openid email profile';
  * plain http only to this machine's loopback when the operator allows it
  * (OAUTH_CUSTOM_DISCOVERY_ALLOW_HTTP_LOOPBACK, for local providers and the tests).
  */
-export function discoveryUrlProblem(value: string, allowHttpLoopback: boolean): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.username || url.password) return 'must not carry credentials';
-  if (url.hash) return 'must not have a fragment';
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && allowHttpLoopback && LOOPBACK.has(url.hostname)) return null;
-  return allowHttpLoopback ? 'must be https (http only to 127.0.0.1, [::1] or localhost)' : 'must be https';
-}
+export const discoveryUrlProblem = (value: string, allowHttpLoopback: boolean): string | null =>
+  fetchableUrlProblem(value, allowHttpLoopback);
 
 /**
  * A custom OpenID Connect provider, found by its discovery document (openid-client): the

@@ -20,8 +20,12 @@ const FIELDS: readonly (keyof ProviderEndpoints)[] = [
 ];
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
-/** Why a URL may not be an endpoint, or null when it may. */
-export function endpointUrlProblem(value: unknown): string | null {
+/**
+ * Why the server may not fetch this URL, or null when it may: https with no credentials or
+ * fragment; plain http only to this machine's loopback, and only when `allowHttpLoopback`.
+ * One rule for operator-configured endpoints and admin-configured discovery URLs.
+ */
+export function fetchableUrlProblem(value: unknown, allowHttpLoopback: boolean): string | null {
   if (typeof value !== 'string') return 'must be a URL string';
   let url: URL;
   try {
@@ -32,9 +36,12 @@ export function endpointUrlProblem(value: unknown): string | null {
   if (url.username || url.password) return 'must not carry credentials';
   if (url.hash) return 'must not have a fragment';
   if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return null;
-  return 'must be https (http only to 127.0.0.1, [::1] or localhost)';
+  if (url.protocol === 'http:' && allowHttpLoopback && LOOPBACK.has(url.hostname)) return null;
+  return allowHttpLoopback ? 'must be https (http only to 127.0.0.1, [::1] or localhost)' : 'must be https';
 }
+
+/** Why a URL may not be an endpoint (OAUTH_PROVIDER_ENDPOINTS: the operator's, so http to loopback is allowed), or null. */
+export const endpointUrlProblem = (value: unknown): string | null => fetchableUrlProblem(value, true);
 
 /** Parses the variable; `problems` lists every mistake at once (config validation prints them). */
 export function parseEndpointOverrides(json: string | undefined): { overrides: EndpointOverrides; problems: string[] } {
