@@ -1,21 +1,12 @@
 import { ApiError, type Tx } from '@app/core';
 import type { UserRecord } from '../../core/users/users.repository.js';
 import { EmailFlowsService, MESSAGES } from './email-flows.service.js';
+import { meta, refusal } from '../front-doors.testing.js';
 
 /** The rules of the email front door, with every collaborator faked (no I/O). */
 
-const meta = { requestId: 'r1', ip: '203.0.113.7', userAgent: 'jest' };
 const TOKEN = 'a'.repeat(64);
 const user = { id: 'u1', email: 'ada@example.com', emailVerified: false, profile: { name: 'Ada' } } as unknown as UserRecord;
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
 
 function setup(cfg: Record<string, unknown> = {}) {
   const order: string[] = [];

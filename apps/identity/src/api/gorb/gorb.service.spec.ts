@@ -3,10 +3,10 @@ import { IdentityConfig } from '../../core/config/identity.config.js';
 import { invalidCredentials } from '../../core/sign-in/password-check.js';
 import { UniqueViolation, type UserRecord } from '../../core/users/users.repository.js';
 import { GorbService } from './gorb.service.js';
+import { meta, refusal } from '../front-doors.testing.js';
 
 /** The rules of the Gorb front door, with every collaborator faked (no I/O). */
 
-const meta = { requestId: 'r1', ip: '203.0.113.7', userAgent: 'jest' };
 const PASSWORD = 'correct horse battery';
 const user: UserRecord = {
   id: 'u1',
@@ -20,15 +20,6 @@ const user: UserRecord = {
   createdAt: new Date(0),
   updatedAt: new Date(0),
 };
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  return err as ApiError;
-}
 
 function setup(cfg: Record<string, unknown> = {}) {
   const tx = { query: jest.fn(), afterCommit: jest.fn() } as unknown as Tx;

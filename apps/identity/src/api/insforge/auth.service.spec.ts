@@ -4,10 +4,10 @@ import type { AuthConfig } from '../../core/auth-config/auth-config.repository.j
 import { IdentityConfig } from '../../core/config/identity.config.js';
 import { UniqueViolation, type UserRecord } from '../../core/users/users.repository.js';
 import { AuthService } from './auth.service.js';
+import { meta, refusal as refusedWith } from '../front-doors.testing.js';
 
 /** The rules of the InsForge front door, with every collaborator faked (no I/O). */
 
-const meta = { requestId: 'r1', ip: '203.0.113.7', userAgent: 'jest' };
 const user: UserRecord = {
   id: 'u1',
   email: 'ada@example.com',
@@ -38,13 +38,9 @@ const baseConfig: AuthConfig = {
 };
 const session = { id: 's1', absoluteExpiresAt: new Date(Date.now() + 3600_000) };
 
+/** The refusal's status, code and message. */
 async function refusal(p: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApiError);
-  const e = err as ApiError;
+  const e = await refusedWith(p);
   return { status: e.getStatus(), code: e.code, message: e.message };
 }
 
