@@ -63,15 +63,7 @@ export class MailTransport {
    */
   async send(mail: OutgoingMail, saved?: SmtpJobSettings): Promise<void> {
     if (saved) return this.sendSaved(mail, saved);
-    const message = {
-      from: this.config.MAIL_FROM,
-      to: mail.to,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      messageId: mail.messageId,
-      headers: mail.headers,
-    };
+    const message = messageOf(mail, this.config.MAIL_FROM);
     if (this.smtp) {
       await this.smtp.sendMail(message);
       return;
@@ -120,15 +112,7 @@ export class MailTransport {
         this.saved.delete(k);
       }
     }
-    await transport.sendMail({
-      from: { name: saved.senderName, address: saved.senderEmail },
-      to: mail.to,
-      subject: mail.subject,
-      html: mail.html,
-      text: mail.text,
-      messageId: mail.messageId,
-      headers: mail.headers,
-    });
+    await transport.sendMail(messageOf(mail, { name: saved.senderName, address: saved.senderEmail }));
   }
 
   /** Closes the pools; the worker calls it once its jobs in hand are done. */
@@ -137,3 +121,14 @@ export class MailTransport {
     for (const t of this.saved.values()) t.close();
   }
 }
+
+/** The message nodemailer sends: the job's mail from the given sender. */
+const messageOf = (mail: OutgoingMail, from: string | { name: string; address: string }) => ({
+  from,
+  to: mail.to,
+  subject: mail.subject,
+  html: mail.html,
+  text: mail.text,
+  messageId: mail.messageId,
+  headers: mail.headers,
+});
