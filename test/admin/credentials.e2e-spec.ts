@@ -117,6 +117,18 @@ describe('API keys', () => {
     expect((await call('GET', '/api/auth/users?limit=1', { headers: apiKeyHeaders(old) })).status).toBe(200);
   });
 
+  it('one key rotating several times at once: one rotation wins, the others find it rotated out (403)', async () => {
+    const key = (await rotateApiKey({ gracePeriodHours: 1 })).body.apiKey as string;
+    const all = await Promise.all(Array.from({ length: 5 }, () => rotateApiKey({ gracePeriodHours: 1 }, apiKeyHeaders(key))));
+    expect(all.map((r) => r.status).sort()).toEqual([200, 403, 403, 403, 403]);
+    const winner = all.find((r) => r.status === 200)!.body.apiKey as string;
+    expect(
+      await sql(`SELECT count(*)::int AS n FROM identity.api_keys WHERE expires_at IS NULL AND key_hash = $1`, [
+        createHash('sha256').update(winner).digest(),
+      ]),
+    ).toEqual([{ n: 1 }]);
+  });
+
   it('concurrent rotations each succeed and leave exactly one active key', async () => {
     const all = await Promise.all(Array.from({ length: 6 }, () => rotateApiKey({ gracePeriodHours: 1 })));
     expect(all.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);

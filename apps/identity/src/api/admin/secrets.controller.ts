@@ -4,7 +4,6 @@ import { RotateAnonKeyRequest, RotateAnonKeyResponseDto, RotateApiKeyRequest, Ro
 import { ReqMeta, type RequestMeta } from '@app/core';
 import { auditActor } from '../../core/audit/audit-event.js';
 import { type AdminRequest, AdminGuard } from '../../core/credentials/admin.guard.js';
-import { graceKeyCannotRotate } from '../../core/credentials/credential-errors.js';
 import { ANON_KEY_GRACE_HOURS, AnonKeys } from '../../core/credentials/anon-keys.service.js';
 import { API_KEY_GRACE_HOURS, ApiKeys } from '../../core/credentials/api-keys.service.js';
 import { BEARER_AUTH } from '../../openapi/openapi.decorators.js';
@@ -38,7 +37,6 @@ export class SecretsController {
   @Post('api-key/rotate')
   @HttpCode(200)
   async rotateApiKey(@Body() body: RotateApiKeyRequest, @Req() req: AdminRequest, @ReqMeta() meta: RequestMeta) {
-    if (req.actor?.type === 'api_key' && req.actor.inGracePeriod) throw graceKeyCannotRotate();
     const out = await this.apiKeys.rotate(body?.gracePeriodHours ?? API_KEY_GRACE_HOURS.default, auditActor.of(req.actor!), meta);
     return {
       success: true as const,

@@ -13,8 +13,6 @@ export interface AdminActor {
   id: string;
   /** the admin session, for an admin */
   sessionId?: string;
-  /** an API key that was rotated out and is still accepted in its grace period */
-  inGracePeriod?: boolean;
 }
 
 export interface AdminRequest {
@@ -55,7 +53,7 @@ export class AdminGuard implements CanActivate {
       case 'api_key': {
         const key = await this.apiKeys.verify(credential.key);
         if (!key) throw invalidApiKey();
-        return { type: 'api_key', id: key.id, inGracePeriod: key.expiresAt !== null };
+        return { type: 'api_key', id: key.id };
       }
       case 'anon':
       case 'jwt': {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sha256 } from '../common/secrets.js';
 import { type AuditActor } from '../audit/audit-event.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { graceKeyCannotRotate } from './credential-errors.js';
 import { type ApiKeyRow, KeysRepository } from './keys.repository.js';
 
 /** Default and ceiling of an API key rotation's grace period (InsForge's: 24 h, at most 7 days). */
@@ -56,6 +57,9 @@ export class ApiKeys {
     await this.repo.sql.transaction(async (q) => {
       await this.repo.lockRotation(q, 'api_key');
       const current = await this.repo.activeApiKey(q);
+      // Only the current key (or an admin) may rotate: checked under the rotation lock, so a key
+      // rotated out a moment ago, or in its grace period, cannot mint its own successor.
+      if (by.type === 'api_key' && by.id !== current?.id) throw graceKeyCannotRotate();
       if (current) await this.repo.expireApiKey(q, current.id, oldKeyExpiresAt);
       const made = await this.repo.insertApiKey(q, sha256(apiKey), hintOf(apiKey));
       await this.audit.record(q, {
