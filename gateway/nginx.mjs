@@ -6,12 +6,13 @@
 //                                                 print its path (or how to start nginx on it, as JSON)
 //   node gateway/nginx.mjs [run] [--prefix DIR]    write it, then run nginx in the foreground (signals forwarded)
 //
-// nginx runs unprivileged: its pid file, temp directories and configuration live under the prefix,
+// nginx runs unprivileged: its pid file, temp directories (see tempDir) and configuration live under the prefix,
 // errors go to stderr, and no path of the system nginx (/var/lib/nginx, /run) is touched.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -152,7 +153,7 @@ export function renderNginxConfig({ env = process.env, routes = readRoutes(), pr
   for (const o of origins) if (!/^https?:\/\/[A-Za-z0-9.\-:[\]]+$/.test(o)) throw new Error('CORS_ORIGINS: an entry is not an origin');
   const debug = ['debug', 'trace'].includes(env.LOG_LEVEL ?? '');
   const without = nginxBin ? builtWithout(nginxBin) : '';
-  const tmp = (name) => `${prefix}/tmp/${name}`;
+  const tmp = (name) => `${tempDir(prefix)}/${name}`;
   const tempPaths = [
     `client_body_temp_path ${tmp('client_body')};`,
     `proxy_temp_path ${tmp('proxy')};`,
@@ -300,10 +301,21 @@ ${errorLocations(corsHeaders)}
 `;
 }
 
+/**
+ * Where nginx buffers large bodies. Under the prefix, unless nginx starts as root: its workers then
+ * run as another user, who must reach the directory, and a checkout in a directory only root may
+ * enter (`mktemp -d`, /root) would hide the prefix; a directory of this prefix's own under the
+ * system's temporary directory is used instead (nginx creates its subdirectories for the workers).
+ */
+function tempDir(prefix) {
+  if (process.getuid?.() !== 0) return `${prefix}/tmp`;
+  return join(tmpdir(), `auth-platform-nginx-${createHash('sha256').update(prefix).digest('hex').slice(0, 12)}`);
+}
+
 /** Writes <prefix>/nginx.conf and the directories nginx needs; returns the paths. */
 export function writeNginxConfig({ env = process.env, prefix = resolve(env.NGINX_PREFIX || '.data/nginx') } = {}) {
   const nginxBin = nginxBinary(env);
-  for (const dir of ['', 'tmp', 'logs']) mkdirSync(join(prefix, dir), { recursive: true });
+  for (const dir of [prefix, tempDir(prefix), join(prefix, 'logs')]) mkdirSync(dir, { recursive: true });
   const conf = join(prefix, 'nginx.conf');
   writeFileSync(conf, renderNginxConfig({ env, prefix, nginxBin }));
   return { conf, prefix, nginxBin, args: ['-p', prefix, '-c', conf, '-e', 'stderr'] };

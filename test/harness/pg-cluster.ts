@@ -1,7 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { appendFileSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { DATA, DB_NAME, DB_ROLES, PORTS, ROOT, stackEnv } from './env.ts';
 import { waitFor } from './stack.ts';
@@ -9,12 +11,19 @@ import { waitFor } from './stack.ts';
 /**
  * A PostgreSQL cluster of the fault tests' own (as the harness runs its own Redis), so they can
  * restart it, fill its connection slots and stall it without touching the shared server. It lives
- * in .data, listens on 127.0.0.1 at PORTS.faultPg, and is provisioned exactly like the shared one:
+ * in .data (as root: see HOME), listens on 127.0.0.1 at PORTS.faultPg, and is provisioned exactly like the shared one:
  * scripts/provision-db.sh (database, least-privilege roles) then each app's `migrate` command.
  * PostgreSQL refuses to run as root: as root, the cluster belongs to the `postgres` user.
  */
-const DIR = join(DATA, 'pg-faults');
-const LOG = join(DATA, 'logs', 'pg-faults.log');
+const asRoot = process.getuid?.() === 0;
+/**
+ * As root the cluster runs as `postgres`, which must reach its files: a checkout in a directory
+ * only root may enter (`mktemp -d`, /root) would hide them. Then they live in a directory of this
+ * checkout's own under the system's temporary directory instead of in .data.
+ */
+const HOME = asRoot ? join(tmpdir(), `auth-platform-pg-faults-${createHash('sha256').update(DATA).digest('hex').slice(0, 12)}`) : DATA;
+const DIR = join(HOME, 'pg-faults');
+const LOG = asRoot ? join(HOME, 'pg-faults.log') : join(DATA, 'logs', 'pg-faults.log');
 /** The superuser's password inside this throwaway cluster, for control connections over TCP. */
 const SUPERUSER_PASSWORD = 'faults-superuser';
 export const FAULT_PG_MAX_CONNECTIONS = 40;
@@ -23,7 +32,6 @@ const bin = (tool: string): string => {
   const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
   return join('/usr/lib/postgresql', versions.at(-1)!, 'bin', tool);
 };
-const asRoot = process.getuid?.() === 0;
 /** Runs a PostgreSQL server tool as the cluster's owner. */
 function pgTool(tool: string, args: string[]): string {
   const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', bin(tool), ...args]] : [bin(tool), args];
@@ -48,7 +56,7 @@ export const faultPg = {
   async start(): Promise<void> {
     if (!existsSync(join(DIR, 'PG_VERSION'))) {
       mkdirSync(DIR, { recursive: true });
-      const pwfile = join(DATA, 'pg-faults.pw');
+      const pwfile = join(HOME, 'pg-faults.pw');
       writeFileSync(pwfile, SUPERUSER_PASSWORD + '\n', { mode: 0o600 });
       if (asRoot) {
         const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
@@ -75,7 +83,7 @@ export const faultPg = {
       );
     }
     if (!(await faultPg.answers())) {
-      mkdirSync(join(DATA, 'logs'), { recursive: true });
+      mkdirSync(dirname(LOG), { recursive: true });
       if (asRoot) chownLog();
       pgTool('pg_ctl', ['-D', DIR, '-l', LOG, '-w', '-t', '60', 'start']);
     }
