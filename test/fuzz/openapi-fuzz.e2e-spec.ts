@@ -278,12 +278,14 @@ describe('fuzz: every documented operation, valid, mutated and hostile input', (
           delete copy[at as string];
           body = copy;
         } else body = value;
+        // Judge what is sent: JSON turns NaN and Infinity into null (and drops undefined).
+        const wire: unknown = JSON.parse(JSON.stringify(body) ?? 'null');
         // The platform's convention (class-validator's @IsOptional): null in an optional field means absent.
         const required = new Set(op.bodySchema!.required ?? []);
         const judged =
-          body && typeof body === 'object' && !Array.isArray(body)
-            ? Object.fromEntries(Object.entries(body).filter(([k, v]) => v !== null || required.has(k)))
-            : body;
+          wire && typeof wire === 'object' && !Array.isArray(wire)
+            ? Object.fromEntries(Object.entries(wire).filter(([k, v]) => v !== null || required.has(k)))
+            : wire;
         const badInput = !validator(`${op.app} ${op.method} ${op.path} request`, op.bodySchema!)(judged);
         const sent: Sent = {
           url: urlFor(op, pathValues(op)),
