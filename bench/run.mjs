@@ -13,7 +13,7 @@ import { call, pacedProcess, percentiles, pool, saturate } from './lib/load.mjs'
 import { argon2Env, BENCH_ANON_KEY, benchPorts, platformEnv, readyUrl, startPlatform, stopAllOnExit, urlsOf } from './lib/platform.mjs';
 import { markdownReport, printReport } from './lib/report.mjs';
 import { Stack } from './lib/stack.mjs';
-import { saturateWrk, wrkAvailable } from './lib/wrk.mjs';
+import { pacedWrk, saturateWrk, wrkAvailable } from './lib/wrk.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, '.data', 'bench');
@@ -45,6 +45,8 @@ const CORES = cpus().length;
  */
 const FAST_GENERATOR = env.BENCH_GENERATOR === 'autocannon' || !wrkAvailable() ? 'autocannon' : 'wrk';
 const saturateFast = (opts) => (FAST_GENERATOR === 'wrk' ? saturateWrk(opts) : saturate(opts));
+/** Open-loop load at a fixed rate: wrk with a schedule, or the Node client in a process of its own. */
+const pacedFast = (opts) => (FAST_GENERATOR === 'wrk' ? pacedWrk(opts) : pacedProcess(opts));
 const SERVER_CPUS = env.BENCH_SERVER_CPUS || undefined; // set by bench.sh when pinning
 const LOADGEN_CPU = env.BENCH_LOADGEN_CPU || undefined;
 const DB_NAME = env.DB_NAME ?? '';
@@ -487,9 +489,10 @@ async function insforgeEndpoints() {
       res.endpoints.currentHalf = await both('GET /api/auth/sessions/current at half its saturation rate', (via) => {
         const sat = res.endpoints.current[via];
         if (!sat?.rps) throw new Error('no saturation rate to halve');
-        return pacedProcess({
+        return pacedFast({
           url: `${base(via)}/api/auth/sessions/current`,
           headers: { authorization: `Bearer ${sessions[0].accessToken}` },
+          requests,
           rate: Math.round(sat.rps / 2),
           duration: HALF_DURATION,
           warmup: WARMUP,
@@ -844,7 +847,9 @@ res.method = {
     pinning + '.',
     `Apps built with nest build (rspack bundles), NODE_ENV=production, LOG_LEVEL=${stackEnv.LOG_LEVEL}, RATE_LIMIT_MULTIPLIER=100000, a different X-Forwarded-For per password/refresh/mail request (the load generator connects from loopback, which TRUSTED_PROXIES trusts).`,
     `Saturating runs: ${CONNECTIONS} connections (${PASSWORD_CONNECTIONS} for the argon2-bound sign-in and Gorb login), ${WARMUP} s warm-up then ${DURATION} s measured; sign-in, Gorb login and refresh with autocannon (only 2xx answers count, latency per response in µs precision); ${FAST_GENERATOR === 'wrk' ? 'sessions/current, the profile routes and the hello ceiling with wrk (one thread, a generated Lua script cycling through the requests; answers below 400 count, latency over all answers): a C generator leaves the servers the CPU autocannon would take' : 'every other run with autocannon too (wrk not installed or BENCH_GENERATOR=autocannon)'}.`,
-    `Half-rate run: open-loop client in a process of its own (node:http, keep-alive, up to 64 sockets; its CPU use and its worst scheduling lag are reported) sending evenly spaced requests at half the saturated rate for ${HALF_DURATION} s; latency from hand-off to the client to the end of the answer.`,
+    FAST_GENERATOR === 'wrk'
+      ? `Half-rate run: wrk as an open-loop generator (64 connections; a Lua schedule of evenly spaced slots at half the saturated rate, cycling through the same requests, for ${HALF_DURATION} s after a ${WARMUP} s warm-up): latency from the moment a request is written to the end of its answer; how late requests left against their slots is reported beside it, so a stall that holds every connection shows as lag rather than vanishing.`
+      : `Half-rate run: open-loop client in a process of its own (node:http, keep-alive, up to 64 sockets; its CPU use and its worst scheduling lag are reported) sending evenly spaced requests at half the saturated rate for ${HALF_DURATION} s; latency from hand-off to the client to the end of the answer.`,
     `"other CPU" = the share of all cores that processes outside the bench (anything but the runner, the processes it started, its Redis and the PostgreSQL backends of ${DB_NAME}) used during that measurement: above ~10% the figure is depressed by other work on the machine.`,
     `"gateway" = through the base URL: nginx (gateway/nginx.mjs; one extra proxy hop with upstream keep-alive, on the same cores); "direct" = the app's own port (identity, or profiles for the profile routes).`,
     `Sign-in cycles through ${USERS} pre-created users; refresh chains rotating tokens (each token used once); sessions/current and PATCH cycle through users' access tokens.`,

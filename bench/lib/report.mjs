@@ -20,6 +20,7 @@ function statusNote(r) {
 }
 
 const pct = (v) => (v === null || v === undefined ? '–' : `${num(v * 100)}%`);
+const pctOf = (v) => (v === null || v === undefined ? '–' : `${num(v * 100, v < 0.1 ? 2 : 1)}%`); // a small share, with its decimals
 const cell = (r) => {
   if (!r) return ['–', '–', '–', '–'];
   if (r.skipped) return ['skipped', '', '', ''];
@@ -52,7 +53,7 @@ export function endpointRows(res) {
       if (s) notes.push(`${via}: ${s}`);
       if (r?.rate)
         notes.push(
-          `${via}: target ${num(r.rate)}/s${r.maxSchedulerLagMs !== undefined ? `, the paced generator (${r.generator ?? 'in the runner'}) used ${num((r.loadgenCpu ?? 0) * 100)}% of a core and fell behind its schedule by ${ms(r.maxSchedulerLagMs)} ms at worst` : ''}`,
+          `${via}: target ${num(r.rate)}/s${r.maxSchedulerLagMs !== undefined ? `, the paced generator (${r.generator ?? 'in the runner'}) used ${num((r.loadgenCpu ?? 0) * 100)}% of a core and fell behind its schedule by ${ms(r.maxSchedulerLagMs)} ms at worst` : ''}${r.late1ms != null ? ` (requests sent over 1 ms late: ${pctOf(r.late1ms)}, over 5 ms: ${pctOf(r.late5ms)})` : ''}`,
         );
       if (r?.loadgenCpu >= 0.8)
         notes.push(`${via}: the load generator used ${num(r.loadgenCpu * 100)}% of its core (it may have set the pace)`);

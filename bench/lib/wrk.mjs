@@ -28,8 +28,16 @@ function luaString(s) {
   return `[${eq}[${s}]${eq}]`;
 }
 
-/** The Lua script: prebuilt requests in rotation; done() prints the JSON result wrk has no flag for. */
-export function wrkScript(requests, host) {
+/**
+ * The Lua script: prebuilt requests in rotation; done() prints the JSON result wrk has no flag for.
+ * With `rate`, wrk becomes an open-loop generator: every request takes the next slot of one
+ * evenly spaced schedule (rate per second, shared by the thread's connections) and wrk's delay()
+ * holds it until then. A connection only takes a slot once its previous answer is in, so a server
+ * stall that occupies every connection makes slots come due while nobody can send them; the
+ * script records how late each request left against its slot (LuaJIT's ffi reads the monotonic
+ * clock), and that lag is reported next to the latency wrk measures from the actual send.
+ */
+export function wrkScript(requests, host, rate) {
   const built = requests
     .map((r) => {
       // wrk.format only adds Host from wrk.headers, which is not set yet while the script loads
@@ -45,7 +53,9 @@ local reqs = {
 ${built}
 }
 local i = 0
+${rate ? pacedLua(rate) : 'local function took_slot() end'}
 request = function()
+  took_slot()
   i = i % #reqs + 1
   return reqs[i]
 end
@@ -53,11 +63,63 @@ done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     '\\n{"requests":%d,"durationUs":%d,"status":%d,"connect":%d,"read":%d,"write":%d,"timeout":%d,' ..
-    '"p50":%.0f,"p90":%.0f,"p99":%.0f,"max":%.0f,"mean":%f}\\n',
+    '"p50":%.0f,"p90":%.0f,"p99":%.0f,"max":%.0f,"mean":%f%s}\\n',
     summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean))
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+    ${rate ? 'lag_json()' : "''"}))
 end
 `;
+}
+
+/**
+ * The schedule of a paced run (see wrkScript). delay() hands out slots in order; request() takes
+ * the oldest handed-out slot and counts how late it leaves. wrk sends each connection's first
+ * request without delay(); those take no slot.
+ */
+function pacedLua(rate) {
+  const intervalUs = 1e6 / rate;
+  return `local ffi = require('ffi')
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bench_ts; int clock_gettime(int, bench_ts *); ]]
+local ts = ffi.new('bench_ts')
+local function now_us()
+  ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+  return tonumber(ts.tv_sec) * 1e6 + tonumber(ts.tv_nsec) / 1e3
+end
+local interval = ${intervalUs}
+local next_slot = nil
+local slots, head, tail = {}, 1, 0
+sent, late1, late5, max_lag = 0, 0, 0, 0
+delay = function()
+  local now = now_us()
+  if next_slot == nil or next_slot < now - 1e6 then next_slot = now end -- first call, or after a pause of wrk itself
+  local slot = next_slot
+  next_slot = next_slot + interval
+  tail = tail + 1
+  slots[tail] = slot
+  local wait = slot - now
+  if wait <= 0 then return 0 end
+  return math.floor(wait / 1000)
+end
+function took_slot()
+  if head > tail then return end
+  local lag = now_us() - slots[head]
+  slots[head] = nil
+  head = head + 1
+  sent = sent + 1
+  if lag > 1000 then late1 = late1 + 1 end
+  if lag > 5000 then late5 = late5 + 1 end
+  if lag > max_lag then max_lag = lag end
+end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+function lag_json()
+  local s, l1, l5, m = 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    s = s + t:get('sent'); l1 = l1 + t:get('late1'); l5 = l5 + t:get('late5')
+    m = math.max(m, t:get('max_lag'))
+  end
+  return string.format(',"paced":%d,"late1ms":%d,"late5ms":%d,"maxLagUs":%.0f', s, l1, l5, m)
+end`;
 }
 
 /**
@@ -117,6 +179,48 @@ export async function saturateWrk({ url, connections, duration, warmup = 1, requ
       seconds,
       connections,
       loadgenCpu: r.cpuSeconds === null ? null : +(r.cpuSeconds / seconds).toFixed(2),
+      p50: r.p50 / 1000,
+      p90: r.p90 / 1000,
+      p99: r.p99 / 1000,
+      max: r.max / 1000,
+      mean: r.mean / 1000,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Open-loop load at `rate` requests per second through wrk (wrkScript with a schedule), with the
+ * fields of `paced` (load.mjs). Latency is wrk's, from the moment a request is written; how late
+ * requests left against their slots is reported beside it (`late1ms`/`late5ms`: the share sent
+ * more than 1 or 5 ms late; `maxSchedulerLagMs`), so a stall that delays sending shows there.
+ */
+export async function pacedWrk({ url, rate, duration, warmup = 1, connections = 64, requests }) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-wrk-'));
+  try {
+    const script = join(dir, 'paced.lua');
+    const target = new URL(url);
+    writeFileSync(script, wrkScript(requests ?? [{ method: 'GET', path: target.pathname + target.search }], target.host, rate));
+    const origin = `${target.protocol}//${target.host}`;
+    if (warmup > 0) await runWrk({ url: `${origin}/`, connections, duration: warmup, script });
+    const r = await runWrk({ url: `${origin}/`, connections, duration, script });
+    const seconds = r.durationUs / 1e6;
+    const ok = r.requests - r.status;
+    return {
+      generator: 'wrk',
+      rate,
+      achievedRate: ok / seconds,
+      ok,
+      non2xx: r.status,
+      errors: r.connect + r.read + r.write,
+      timeouts: r.timeout,
+      seconds,
+      connections,
+      loadgenCpu: r.cpuSeconds === null ? null : +(r.cpuSeconds / seconds).toFixed(2),
+      maxSchedulerLagMs: r.maxLagUs / 1000,
+      late1ms: r.paced ? r.late1ms / r.paced : null,
+      late5ms: r.paced ? r.late5ms / r.paced : null,
       p50: r.p50 / 1000,
       p90: r.p90 / 1000,
       p99: r.p99 / 1000,
