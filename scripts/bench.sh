@@ -75,11 +75,12 @@ if [ "${BENCH_GENERATOR:-wrk}" = wrk ] && ! command -v wrk >/dev/null; then
     log "wrk is not installed: autocannon loads every endpoint (apt-get install wrk for lower generator cost)"
   fi
 fi
-ENSURE_REDIS_BINARY=1 bash scripts/ensure-services.sh
+# 9>&-: the PostgreSQL and Redis it may start outlive this run and must not hold its lock.
+ENSURE_REDIS_BINARY=1 bash scripts/ensure-services.sh 9>&-
 
 log "Redis of its own on 127.0.0.1:$BENCH_REDIS_PORT"
 redis-server --port "$BENCH_REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-  --dir "$DATA/redis" --pidfile "$DATA/redis/redis.pid" --logfile "$LOGS/redis.log"
+  --dir "$DATA/redis" --pidfile "$DATA/redis/redis.pid" --logfile "$LOGS/redis.log" 9>&-
 redis_started=1
 for _ in $(seq 100); do [ "$(redis-cli -p "$BENCH_REDIS_PORT" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
 [ "$(redis-cli -p "$BENCH_REDIS_PORT" ping 2>/dev/null)" = PONG ] || die "bench Redis did not answer (see $LOGS/redis.log)"
