@@ -291,6 +291,27 @@ describe('non-web refresh (token in the body)', () => {
     expect(lastUse.body.refreshToken).not.toBe(last);
   });
 
+  it("a refresh racing its session's logout never leaves a usable token behind (20 rounds)", async () => {
+    for (let round = 0; round < 20; round++) {
+      const a = await signUp();
+      const ip = randomIp();
+      const [refreshed, logout] = await Promise.all([
+        refreshMobile(a.refreshToken!, { ip }),
+        call('POST', '/api/auth/logout?client_type=mobile', { headers: { authorization: `Bearer ${a.accessToken}` }, ip }),
+      ]);
+      expect(logout.status).toBe(200);
+      if (refreshed.status === 200) {
+        // The refresh came first: what it handed out died with the session.
+        expect((await current(refreshed.body.accessToken as string)).status).toBe(401);
+        expect((await refreshMobile(refreshed.body.refreshToken as string, { ip })).status).toBe(401);
+      } else {
+        expect(refreshed.status).toBe(401);
+        expect(refreshed.body).toEqual(INVALID_REFRESH);
+      }
+      expect((await refreshMobile(a.refreshToken!, { ip })).status).toBe(401);
+    }
+  });
+
   it('20 parallel web refreshes of one cookie: all 200 with the same new cookie', async () => {
     const s = await webSession();
     const ip = randomIp();

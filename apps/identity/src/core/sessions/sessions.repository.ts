@@ -97,6 +97,46 @@ export class SessionsRepository {
     );
   }
 
+  /**
+   * A refresh's common case in one statement, outside any transaction: the token, still unused, of
+   * a live session of `api` (and, given `sessionId`, of that session) is marked rotated with its
+   * sealed successor, the successor is inserted and the session's idle expiry extended; the session
+   * comes back. No row when the token is unknown or already rotated, or its session is not live:
+   * nothing changed, and the caller decides in a transaction (replay inside the grace window, theft
+   * or an invalid token). Of two refreshes of one token at once, the second waits for the first's
+   * row lock, then finds the token rotated (PostgreSQL re-checks the condition) and gets no row. A
+   * revocation that commits while the statement runs also leaves no row (the session comes back
+   * revoked), so the caller's transaction finds the session dead and answers 401.
+   */
+  async rotateUnused(r: {
+    tokenHash: Buffer;
+    successorSealed: Buffer;
+    nextHash: Buffer;
+    api: SessionRow['api'];
+    sessionId: string | null;
+    now: Date;
+    idleTtlSeconds: number;
+    ip: string;
+  }): Promise<SessionRow | null> {
+    const rows = await this.sql.query<SessionRow>(
+      'refresh-rotate-unused',
+      `WITH r AS (
+         UPDATE identity.refresh_tokens t SET rotated_at = now(), successor_sealed = $2
+         FROM identity.sessions s
+         WHERE t.token_hash = $1 AND t.rotated_at IS NULL AND s.id = t.session_id AND s.api = $4
+           AND ($5::uuid IS NULL OR s.id = $5) AND s.revoked_at IS NULL AND s.idle_expires_at > $6 AND s.absolute_expires_at > $6
+         RETURNING t.session_id),
+       n AS (INSERT INTO identity.refresh_tokens (token_hash, session_id) SELECT $3, session_id FROM r),
+       s AS (
+         UPDATE identity.sessions s SET last_used_at = now(), ip = $8,
+           idle_expires_at = LEAST($6::timestamptz + $7 * interval '1 second', s.absolute_expires_at)
+         FROM r WHERE s.id = r.session_id RETURNING s.*)
+       SELECT ${SESSION_COLUMNS} FROM s WHERE s.revoked_at IS NULL`,
+      [r.tokenHash, r.successorSealed, r.nextHash, r.api, r.sessionId, r.now, r.idleTtlSeconds, r.ip],
+    );
+    return rows[0] ?? null;
+  }
+
   async findSession(sessionId: string): Promise<SessionRow | null> {
     const rows = await this.sql.query<SessionRow>('session-find', `SELECT ${SESSION_COLUMNS} FROM identity.sessions s WHERE s.id = $1`, [
       sessionId,

@@ -44,6 +44,23 @@ function fakeRepo(clock: FakeClock) {
       Object.assign(tokens.get(r.tokenHash.toString('hex'))!, { rotatedAt: clock.now(), successorSealed: r.successorSealed });
       tokens.set(r.nextHash.toString('hex'), { sessionId: r.sessionId, rotatedAt: null, successorSealed: null });
     },
+    // The one-statement rotation's conditions, as its SQL states them (e2e tests run the SQL).
+    rotateUnused: async (r: {
+      tokenHash: Buffer;
+      successorSealed: Buffer;
+      nextHash: Buffer;
+      api: string;
+      sessionId: string | null;
+      now: Date;
+    }) => {
+      const token = tokens.get(r.tokenHash.toString('hex'));
+      const s = token && sessions.get(token.sessionId);
+      if (!token || !s || token.rotatedAt || s.api !== r.api || (r.sessionId && s.id !== r.sessionId)) return null;
+      if (s.revokedAt || s.idleExpiresAt <= r.now || s.absoluteExpiresAt <= r.now) return null;
+      Object.assign(token, { rotatedAt: clock.now(), successorSealed: r.successorSealed });
+      tokens.set(r.nextHash.toString('hex'), { sessionId: s.id, rotatedAt: null, successorSealed: null });
+      return { ...s };
+    },
     revoke: async (where: { sessionId: string; userId?: string }) => {
       const s = sessions.get(where.sessionId);
       if (!s || s.revokedAt || (where.userId && s.userId !== where.userId)) return [];
@@ -233,6 +250,29 @@ describe('SessionsService refresh rotation', () => {
     expect(await rotate(a, { api: 'insforge', csrf: { header: undefined } })).toEqual({ ok: false, error: 'csrf' });
     expect([...store.tokens.values()][0]!.rotatedAt).toBeNull();
     expect((await rotate(a, { api: 'insforge', csrf: { header: svc.csrfTokenFor(session) } })).ok).toBe(true);
+  });
+
+  it('rotateUnused: an unused token rotates in one statement; anything else is left to the transaction, unchanged', async () => {
+    const { refreshToken: a } = await begin();
+    const first = await svc.rotateUnused(a, meta, insforge);
+    if (!first?.ok) throw new Error('the unused token did not rotate');
+    // A's second use is a replay: not this path's to decide; the transaction returns the same successor.
+    expect(await svc.rotateUnused(a, meta, insforge)).toBeNull();
+    expect(await next(a)).toBe(first.refreshToken);
+    // Another API's session, an expired one, a malformed token: nothing changes.
+    expect(await svc.rotateUnused(first.refreshToken, meta, { api: 'gorb' })).toBeNull();
+    expect(await svc.rotateUnused('nope', meta, insforge)).toEqual({ ok: false, error: 'invalid' });
+    clock.advance(3601_000);
+    expect(await svc.rotateUnused(first.refreshToken, meta, insforge)).toBeNull();
+    expect(store.tokens.get(sha256(first.refreshToken).toString('hex'))!.rotatedAt).toBeNull();
+  });
+
+  it('rotateUnused: a web client’s CSRF header is checked against the session before anything changes', async () => {
+    const { refreshToken: a, session } = await begin();
+    expect(await svc.rotateUnused(a, meta, { api: 'insforge', csrf: { header: 'f'.repeat(64) } })).toEqual({ ok: false, error: 'csrf' });
+    expect(await svc.rotateUnused(a, meta, { api: 'insforge', csrf: { header: undefined } })).toEqual({ ok: false, error: 'csrf' });
+    expect([...store.tokens.values()][0]!.rotatedAt).toBeNull();
+    expect((await svc.rotateUnused(a, meta, { api: 'insforge', csrf: { header: svc.csrfTokenFor(session) } }))?.ok).toBe(true);
   });
 
   it('the CSRF token is stable for a session and differs between sessions', async () => {

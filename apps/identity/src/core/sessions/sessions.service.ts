@@ -191,6 +191,38 @@ export class SessionsService {
     return { ok: false, error: 'reused', revoked: { userId: session.userId, sessionIds, event } };
   }
 
+  /**
+   * A refresh's common case without a transaction: an unused token of a live session, rotated in
+   * one statement (`SessionsRepository.rotateUnused`); a web client's CSRF header is checked first
+   * against the session, as `rotate` checks it. `null` when it is not that case (unknown token, a
+   * replay, a session that is not live): nothing changed, and the caller runs `rotate` in a
+   * transaction, which tells a replay inside the grace window from a theft.
+   */
+  async rotateUnused(token: string, meta: RequestMeta, expect: RotationRules): Promise<Rotation | null> {
+    if (!isOpaqueToken(token)) return { ok: false, error: 'invalid' };
+    const hash = sha256(token);
+    const now = this.clock.now();
+    let sessionId: string | null = null;
+    if (expect.csrf) {
+      const found = await this.repo.findByRefreshHash(this.repo.sql, hash, false);
+      if (!found || found.token.rotatedAt || !this.isLive(found.session, now) || found.session.api !== expect.api) return null;
+      if (!this.csrfMatches(found.session, expect.csrf.header)) return { ok: false, error: 'csrf' };
+      sessionId = found.session.id;
+    }
+    const next = randomToken();
+    const session = await this.repo.rotateUnused({
+      tokenHash: hash,
+      successorSealed: sealSuccessor(token, next),
+      nextHash: sha256(next),
+      api: expect.api,
+      sessionId,
+      now,
+      idleTtlSeconds: this.config.SESSION_IDLE_TTL_SECONDS,
+      ip: meta.ip,
+    });
+    return session ? { ok: true, session, refreshToken: next } : null;
+  }
+
   /** Inside the grace window: the live token at the end of the successor chain, if any. */
   private async replayedSuccessor(q: Queryable, token: string, rotatedAt: Date, sealed: Buffer | null, now: Date): Promise<string | null> {
     const graceMs = this.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
