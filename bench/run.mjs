@@ -176,6 +176,7 @@ async function both(name, build) {
       const cpu = end();
       r.otherCpu = cpu?.other ?? null;
       r.cpuCores = cpu?.cores ?? null;
+      r.identityPoolCores = cpu?.identityPool ?? null;
       if (!r.ok && !r.achievedRate)
         throw new Error(
           `no 2xx answers (status codes ${JSON.stringify(r.statusCodes ?? r)})${r.errorSamples ? `, e.g. ${r.errorSamples[0]}` : ''}`,

@@ -70,6 +70,22 @@ function processTable() {
   return out;
 }
 
+/** CPU ticks of a process's libuv pool threads (argon2id runs there): the part that is not its main thread's work. */
+function poolTicks(pid) {
+  let sum = 0;
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const s = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      if (!s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')).startsWith('libuv-worker')) continue;
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      sum += Number(f[11]) + Number(f[12]);
+    }
+  } catch {
+    /* gone */
+  }
+  return sum;
+}
+
 /**
  * Where the CPU went during a window, per role, in cores (1 = one core busy for the whole window).
  * @param {() => Record<string, number[]>} groups role -> process-group ids (a role's leader and
@@ -90,7 +106,7 @@ export function cpuBreakdown(groups, pids, db) {
     const roleOf = new Map();
     for (const [pid, info] of table) {
       const role = single.get(pid) ?? byGroup.get(info.pgrp) ?? (pg.has(pid) ? 'postgres' : undefined);
-      if (role) roleOf.set(pid, { role, ticks: info.ticks });
+      if (role) roleOf.set(pid, { role, ticks: info.ticks, pool: role === 'identity' ? poolTicks(pid) : 0 });
     }
     return { ...m, roleOf };
   };
@@ -102,15 +118,17 @@ export function cpuBreakdown(groups, pids, db) {
       // /proc/stat's total counts every core; ticks per core over the window:
       const perCore = (b.total - a.total) / cpus().length;
       const cores = {};
+      let identityPool = 0; // a part of identity's: its libuv pool threads
       let own = 0;
-      for (const [pid, { role, ticks: t }] of b.roleOf) {
+      for (const [pid, { role, ticks: t, pool }] of b.roleOf) {
         const d = Math.max(0, t - (a.roleOf.get(pid)?.ticks ?? 0));
         own += d;
         cores[role] = (cores[role] ?? 0) + d / perCore;
+        if (pool) identityPool += Math.max(0, pool - (a.roleOf.get(pid)?.pool ?? 0)) / perCore;
       }
       for (const k of Object.keys(cores)) cores[k] = +cores[k].toFixed(3);
       const other = Math.min(1, Math.max(0, (b.busy - a.busy - own) / (b.total - a.total)));
-      return { cores, other: +other.toFixed(3) };
+      return { cores, identityPool: +identityPool.toFixed(3), other: +other.toFixed(3) };
     };
   };
 }

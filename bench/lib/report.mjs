@@ -189,6 +189,7 @@ function tables(res) {
     'via',
     'req/s',
     'identity',
+    'of which libuv pool',
     'profiles',
     'nginx',
     'PostgreSQL',
@@ -207,7 +208,9 @@ function tables(res) {
       if (!r?.cpuCores || !rps) continue;
       const us = (c) => (c ? num((c * 1e6) / rps) : '');
       const total = roles.reduce((a, k) => a + (r.cpuCores[k] ?? 0), 0);
-      cpuRows.push([label, via, rate(rps), ...roles.map((k) => us(r.cpuCores[k])), us(total), num(total, 2)]);
+      const cells = roles.map((k) => us(r.cpuCores[k]));
+      cells.splice(1, 0, us(r.identityPoolCores)); // a part of identity's, not added to the total
+      cpuRows.push([label, via, rate(rps), ...cells, us(total), num(total, 2)]);
     }
   }
   const ratioHeader = ['ratio', 'target', 'gateway', '', 'direct', ''];
@@ -278,7 +281,7 @@ export function markdownReport(res) {
     '',
     'CPU time per answered request, in µs, by process (from /proc over the same window as the row above; "cores busy" = all of them together, out of ' +
       res.cpu.cores +
-      "). nginx = the gateway's master and workers; the load generator = the runner and the wrk it starts.",
+      "). nginx = the gateway's master and workers; the load generator = the runner and the wrk it starts; \"of which libuv pool\" = the part of identity's that its libuv pool threads used (argon2id runs there; the rest is its main thread, the garbage collector's helpers and the like).",
     '',
     mdTable(t.cpuHeader, t.cpuRows),
     '',
