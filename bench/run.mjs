@@ -13,7 +13,7 @@ import { call, pacedProcess, percentiles, pool, saturate } from './lib/load.mjs'
 import { argon2Env, BENCH_ANON_KEY, benchPorts, platformEnv, readyUrl, startPlatform, stopAllOnExit, urlsOf } from './lib/platform.mjs';
 import { markdownReport, printReport } from './lib/report.mjs';
 import { Stack } from './lib/stack.mjs';
-import { pacedWrk, saturateWrk, wrkAvailable } from './lib/wrk.mjs';
+import { pacedWrk, refreshChainsWrk, saturateWrk, wrkAvailable } from './lib/wrk.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = join(ROOT, '.data', 'bench');
@@ -454,7 +454,8 @@ async function insforgeEndpoints() {
       passwordLogin(via, '/api/auth/sessions?client_type=mobile', (u) => ({ email: u.email, password: PASSWORD }), users),
     );
     log(`  harvested ${harvested.length} fresh sessions from the sign-in runs`);
-    const need = 6 * CONNECTIONS + 20 + USERS;
+    // refresh: 3 tokens per connection for each of its runs (with wrk, the warm-up takes its own)
+    const need = (FAST_GENERATOR === 'wrk' ? 12 : 6) * CONNECTIONS + 20 + USERS;
     if (harvested.length < need)
       await phase(`sign in ${need - harvested.length} more sessions for the next runs`, () => signInMore(need - harvested.length, users));
     const sessions = harvested.splice(0, 20);
@@ -466,11 +467,19 @@ async function insforgeEndpoints() {
     });
     if (missing(refreshProbe)) skip('refresh', 'refresh POST /api/auth/refresh');
     else {
+      const tokens = () => harvested.splice(0, 3 * CONNECTIONS).map((h) => h.refreshToken);
       res.endpoints.refresh = await both('refresh (rotating chains)', (via) =>
-        refreshRun(
-          via,
-          harvested.splice(0, 3 * CONNECTIONS).map((h) => h.refreshToken),
-        ),
+        FAST_GENERATOR === 'wrk'
+          ? refreshChainsWrk({
+              url: base(via),
+              path: '/api/auth/refresh?client_type=mobile',
+              connections: CONNECTIONS,
+              duration: DURATION,
+              warmup: WARMUP,
+              warmupTokens: WARMUP > 0 ? tokens() : [],
+              tokens: tokens(),
+            })
+          : refreshRun(via, tokens()),
       );
     }
 
@@ -847,7 +856,7 @@ res.method = {
     `Everything on one machine over 127.0.0.1: the load generator shares the ${CORES} cores with the servers, PostgreSQL (database ${DB_NAME}) and Redis (the bench's own, port ${PORTS.redis}).`,
     pinning + '.',
     `Apps built with nest build (rspack bundles), NODE_ENV=production, LOG_LEVEL=${stackEnv.LOG_LEVEL}, RATE_LIMIT_MULTIPLIER=100000, a different X-Forwarded-For per password/refresh/mail request (the load generator connects from loopback, which TRUSTED_PROXIES trusts).`,
-    `Saturating runs: ${CONNECTIONS} connections (${PASSWORD_CONNECTIONS} for the argon2-bound sign-in and Gorb login), ${WARMUP} s warm-up then ${DURATION} s measured; sign-in, Gorb login and refresh with autocannon (only 2xx answers count, latency per response in µs precision); ${FAST_GENERATOR === 'wrk' ? 'sessions/current, the profile routes and the hello ceiling with wrk (one thread, a generated Lua script cycling through the requests; answers below 400 count, latency over all answers): a C generator leaves the servers the CPU autocannon would take' : 'every other run with autocannon too (wrk not installed or BENCH_GENERATOR=autocannon)'}.`,
+    `Saturating runs: ${CONNECTIONS} connections (${PASSWORD_CONNECTIONS} for the argon2-bound sign-in and Gorb login), ${WARMUP} s warm-up then ${DURATION} s measured; sign-in and Gorb login with autocannon (only 2xx answers count, latency per response in µs precision); ${FAST_GENERATOR === 'wrk' ? 'refresh, sessions/current, the profile routes and the hello ceiling with wrk (one thread, a generated Lua script cycling through the requests, or for refresh chaining each answer\'s rotated token into a later request, the warm-up with tokens of its own; answers below 400 count, latency over all answers): a C generator leaves the servers the CPU autocannon would take' : 'every other run with autocannon too (wrk not installed or BENCH_GENERATOR=autocannon)'}.`,
     FAST_GENERATOR === 'wrk'
       ? `Half-rate run: wrk as an open-loop generator (64 connections; a Lua schedule of evenly spaced slots at half the saturated rate, cycling through the same requests, for ${HALF_DURATION} s after a ${WARMUP} s warm-up): latency from the moment a request is written to the end of its answer; how late requests left against their slots is reported beside it, so a stall that holds every connection shows as lag rather than vanishing.`
       : `Half-rate run: open-loop client in a process of its own (node:http, keep-alive, up to 64 sockets; its CPU use and its worst scheduling lag are reported) sending evenly spaced requests at half the saturated rate for ${HALF_DURATION} s; latency from hand-off to the client to the end of the answer.`,
