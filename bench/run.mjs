@@ -166,11 +166,36 @@ function summary(r) {
   return `${(r.rps ?? r.achievedRate).toFixed(1)} req/s, p50 ${f(r.p50)} ms, p99 ${f(r.p99)} ms${extra}`;
 }
 
+/**
+ * Waits (at most SETTLE_MAX_MS) until the platform is idle: work a run leaves behind (profile events
+ * of a thousand PATCHes a second, outbox relays, mail) would otherwise be counted against the next.
+ * Idle = the apps, PostgreSQL and Redis together below a tenth of a core over half a second.
+ */
+const SETTLE_MAX_MS = 30_000;
+async function settle(name) {
+  const started = Date.now();
+  for (;;) {
+    const end = cpuWhere();
+    await sleep(500);
+    const cores = Object.entries(end()?.cores ?? {})
+      .filter(([role]) => role !== 'loadgen')
+      .reduce((a, [, c]) => a + c, 0);
+    if (cores < 0.1) break;
+    if (Date.now() - started > SETTLE_MAX_MS) {
+      res.warnings.push(`${name}: the platform was still busy (${cores.toFixed(2)} cores) after ${SETTLE_MAX_MS / 1000} s; measured anyway`);
+      break;
+    }
+  }
+  const waited = Date.now() - started;
+  if (waited > 1500) log(`  waited ${(waited / 1000).toFixed(1)} s for the platform to finish the previous run's work`);
+}
+
 /** One measurement through the gateway, then the same directly against the app's own port. */
 async function both(name, build) {
   const out = {};
   for (const via of ['gateway', 'direct']) {
     out[via] = await phase(`${name} via ${via}`, async () => {
+      await settle(`${name} via ${via}`);
       const end = cpuWhere();
       const r = { ...(await build(via)) };
       const cpu = end();
@@ -862,6 +887,7 @@ res.method = {
       : `Half-rate run: open-loop client in a process of its own (node:http, keep-alive, up to 64 sockets; its CPU use and its worst scheduling lag are reported) sending evenly spaced requests at half the saturated rate for ${HALF_DURATION} s; latency from hand-off to the client to the end of the answer.`,
     `"other CPU" = the share of all cores that processes outside the bench (anything but the runner, the processes it started, its Redis and the PostgreSQL backends of ${DB_NAME}) used during that measurement: above ~10% the figure is depressed by other work on the machine.`,
     `"gateway" = through the base URL: nginx (gateway/nginx.mjs; one extra proxy hop with upstream keep-alive, on the same cores); "direct" = the app's own port (identity, or profiles for the profile routes).`,
+    `Before each measurement the runner waits (at most ${SETTLE_MAX_MS / 1000} s) until the apps, PostgreSQL and Redis together use under a tenth of a core: work a run leaves behind (the profile events of the PATCH runs, outbox relays) is not counted against the next.`,
     `Sign-in cycles through ${USERS} pre-created users; refresh chains rotating tokens (each token used once); sessions/current and PATCH cycle through users' access tokens.`,
     `Machine limits, measured before the platform starts and again after it stopped (the better of the two counts): argon2id verify via @node-rs/argon2 (async, libuv pool) at m=${ARGON2.PASSWORD_ARGON2_MEMORY_KIB} KiB, t=${ARGON2.PASSWORD_ARGON2_TIME_COST}, p=${ARGON2.PASSWORD_ARGON2_PARALLELISM} for 5 s with as many verifications in flight as pool threads, one per core and max(4, 2 per core), the better of the two; bare node:http hello world in its own process, ${FAST_GENERATOR} 50 connections, 2 s warm-up, 8 s measured.`,
     `Mail, with one and then two mailer processes: latency = ${MAIL_LATENCY_MESSAGES} send-otp requests through the gateway paced at ${MAIL_RATE}/s, each message's arrival at the SMTP sink (test/harness/mail-sink.mjs) minus its request's send time ("histogram mean" = the mailers' own mailer_enqueue_to_accepted_seconds); throughput = a backlog of ${MAIL_MESSAGES} messages queued while the mailers are stopped, drained after they start, timed from the first to the last arrival.`,
