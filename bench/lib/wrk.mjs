@@ -280,27 +280,14 @@ export async function pacedWrk({ url, rate, duration, warmup = 1, connections = 
     const origin = `${target.protocol}//${target.host}`;
     if (warmup > 0) await runWrk({ url: `${origin}/`, connections, duration: warmup, script });
     const r = await runWrk({ url: `${origin}/`, connections, duration, script });
-    const seconds = r.durationUs / 1e6;
-    const ok = r.requests - r.status;
+    const { rps, ...result } = wrkResult(r, connections);
     return {
-      generator: 'wrk',
+      ...result,
       rate,
-      achievedRate: ok / seconds,
-      ok,
-      non2xx: r.status,
-      errors: r.connect + r.read + r.write,
-      timeouts: r.timeout,
-      seconds,
-      connections,
-      loadgenCpu: r.cpuSeconds === null ? null : +(r.cpuSeconds / seconds).toFixed(2),
+      achievedRate: rps,
       maxSchedulerLagMs: r.maxLagUs / 1000,
       late1ms: r.paced ? r.late1ms / r.paced : null,
       late5ms: r.paced ? r.late5ms / r.paced : null,
-      p50: r.p50 / 1000,
-      p90: r.p90 / 1000,
-      p99: r.p99 / 1000,
-      max: r.max / 1000,
-      mean: r.mean / 1000,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
