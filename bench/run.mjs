@@ -8,7 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { cpuBreakdown, cpuMeter } from './lib/cpu.mjs';
+import { cpuBreakdown, cpuMeter, cpuPressure } from './lib/cpu.mjs';
 import { call, pacedProcess, percentiles, pool, saturate } from './lib/load.mjs';
 import { argon2Env, BENCH_ANON_KEY, benchPorts, platformEnv, readyUrl, startPlatform, stopAllOnExit, urlsOf } from './lib/platform.mjs';
 import { markdownReport, printReport } from './lib/report.mjs';
@@ -197,7 +197,9 @@ async function both(name, build) {
     out[via] = await phase(`${name} via ${via}`, async () => {
       await settle(`${name} via ${via}`);
       const end = cpuWhere();
+      const pressure = cpuPressure();
       const r = { ...(await build(via)) };
+      r.cpuPressure = pressure();
       const cpu = end();
       r.otherCpu = cpu?.other ?? null;
       r.cpuCores = cpu?.cores ?? null;

@@ -171,3 +171,26 @@ export async function selfMeasured(fn) {
   const ownTicks = ((u.user + u.system) / 1e6) * 100;
   return { out, other: +Math.min(1, Math.max(0, (b.busy - a.busy - ownTicks) / (b.total - a.total))).toFixed(3) };
 }
+
+/**
+ * Linux's CPU pressure (PSI, /proc/pressure/cpu "some"): the share of a window during which at
+ * least one runnable task waited for a core. Scheduling delay, not work: a latency tail that tracks
+ * it comes from time-sharing the cores. Call to start a window; the result ends it (null where the
+ * kernel has no PSI).
+ */
+export function cpuPressure() {
+  const read = () => {
+    try {
+      const m = /^some .*total=(\d+)$/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+      return m ? { stalledUs: Number(m[1]), at: performance.now() } : null;
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  return () => {
+    const b = read();
+    if (!a || !b || b.at <= a.at) return null;
+    return +Math.min(1, (b.stalledUs - a.stalledUs) / ((b.at - a.at) * 1000)).toFixed(3);
+  };
+}

@@ -197,6 +197,7 @@ function tables(res) {
     'load generator',
     'total',
     'cores busy',
+    'waited for a core',
   ];
   const cpuRows = [];
   for (const [label, gateway, direct] of endpointRows(res)) {
@@ -210,7 +211,7 @@ function tables(res) {
       const total = roles.reduce((a, k) => a + (r.cpuCores[k] ?? 0), 0);
       const cells = roles.map((k) => us(r.cpuCores[k]));
       cells.splice(1, 0, us(r.identityPoolCores)); // a part of identity's, not added to the total
-      cpuRows.push([label, via, rate(rps), ...cells, us(total), num(total, 2)]);
+      cpuRows.push([label, via, rate(rps), ...cells, us(total), num(total, 2), pct(r.cpuPressure)]);
     }
   }
   const ratioHeader = ['ratio', 'target', 'gateway', '', 'direct', ''];
@@ -281,7 +282,7 @@ export function markdownReport(res) {
     '',
     'CPU time per answered request, in µs, by process (from /proc over the same window as the row above; "cores busy" = all of them together, out of ' +
       res.cpu.cores +
-      "). nginx = the gateway's master and workers; the load generator = the runner and the wrk it starts; \"of which libuv pool\" = the part of identity's that its libuv pool threads used (argon2id runs there; the rest is its main thread, the garbage collector's helpers and the like).",
+      "). nginx = the gateway's master and workers; the load generator = the runner and the wrk it starts; \"of which libuv pool\" = the part of identity's that its libuv pool threads used (argon2id runs there; the rest is its main thread, the garbage collector's helpers and the like); \"waited for a core\" = the share of the time at least one runnable task on the machine waited for a core (Linux's CPU pressure, /proc/pressure/cpu).",
     '',
     mdTable(t.cpuHeader, t.cpuRows),
     '',
