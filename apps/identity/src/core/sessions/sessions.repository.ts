@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Queryable, Sql, type Tx } from '@app/core';
+import { type UserRecord, userColumns, userFromRow } from '../users/users.repository.js';
 
 export interface SessionRow {
   id: string;
@@ -26,6 +27,9 @@ export interface RefreshTokenRow {
 const SESSION_COLUMNS = `s.id, s.user_id AS "userId", s.api, s.client_type AS "clientType", s.device_name AS "deviceName",
   s.user_agent AS "userAgent", s.ip, s.csrf_nonce AS "csrfNonce", s.created_at AS "createdAt", s.last_used_at AS "lastUsedAt",
   s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt"`;
+
+/** The names of the user's columns beside a session's in one row. */
+const USER_PREFIX = 'user.';
 
 /** What a session start found of its user: the decision is UserBans'. */
 export type UserSessionState = 'active' | 'banned' | 'missing';
@@ -101,7 +105,7 @@ export class SessionsRepository {
    * A refresh's common case in one statement, outside any transaction: the token, still unused, of
    * a live session of `api` (and, given `sessionId`, of that session) is marked rotated with its
    * sealed successor, the successor is inserted and the session's idle expiry extended; the session
-   * comes back. No row when the token is unknown or already rotated, or its session is not live:
+   * comes back with its user. No row when the token is unknown or already rotated, or its session is not live:
    * nothing changed, and the caller decides in a transaction (replay inside the grace window, theft
    * or an invalid token). Of two refreshes of one token at once, the second waits for the first's
    * row lock, then finds the token rotated (PostgreSQL re-checks the condition) and gets no row. A
@@ -117,8 +121,8 @@ export class SessionsRepository {
     now: Date;
     idleTtlSeconds: number;
     ip: string;
-  }): Promise<SessionRow | null> {
-    const rows = await this.sql.query<SessionRow>(
+  }): Promise<{ session: SessionRow; user: UserRecord } | null> {
+    const rows = await this.sql.query<Record<string, unknown>>(
       'refresh-rotate-unused',
       `WITH r AS (
          UPDATE identity.refresh_tokens t SET rotated_at = now(), successor_sealed = $2
@@ -131,10 +135,13 @@ export class SessionsRepository {
          UPDATE identity.sessions s SET last_used_at = now(), ip = $8,
            idle_expires_at = LEAST($6::timestamptz + $7 * interval '1 second', s.absolute_expires_at)
          FROM r WHERE s.id = r.session_id RETURNING s.*)
-       SELECT ${SESSION_COLUMNS} FROM s WHERE s.revoked_at IS NULL`,
+       SELECT ${SESSION_COLUMNS}, ${userColumns(USER_PREFIX)} FROM s JOIN identity.users u ON u.id = s.user_id WHERE s.revoked_at IS NULL`,
       [r.tokenHash, r.successorSealed, r.nextHash, r.api, r.sessionId, r.now, r.idleTtlSeconds, r.ip],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    const session = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith(USER_PREFIX))) as unknown as SessionRow;
+    return { session, user: userFromRow(row, USER_PREFIX) };
   }
 
   async findSession(sessionId: string): Promise<SessionRow | null> {

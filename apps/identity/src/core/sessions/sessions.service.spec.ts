@@ -59,7 +59,7 @@ function fakeRepo(clock: FakeClock) {
       if (s.revokedAt || s.idleExpiresAt <= r.now || s.absoluteExpiresAt <= r.now) return null;
       Object.assign(token, { rotatedAt: clock.now(), successorSealed: r.successorSealed });
       tokens.set(r.nextHash.toString('hex'), { sessionId: s.id, rotatedAt: null, successorSealed: null });
-      return { ...s };
+      return { session: { ...s }, user: { id: s.userId } };
     },
     revoke: async (where: { sessionId: string; userId?: string }) => {
       const s = sessions.get(where.sessionId);

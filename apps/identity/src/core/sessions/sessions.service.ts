@@ -9,6 +9,7 @@ import { UserBans } from '../users/user-bans.js';
 import { hmac, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { IdentityConfig } from '../config/identity.config.js';
 import { CurrentUserCache } from '../users/current-user.cache.js';
+import type { UserRecord } from '../users/users.repository.js';
 import { UserEvents } from '../users/user-events.js';
 import { sealSuccessor, unsealSuccessor } from './refresh-token-seal.js';
 import { type SessionRow, SessionsRepository } from './sessions.repository.js';
@@ -45,6 +46,9 @@ export interface RotationRules {
   /** web clients: the X-CSRF-Token header, which must match the session */
   csrf?: { header: string | string[] | undefined };
 }
+
+/** How `rotateUnused` went: rotated (with the session's user), or refused before anything changed. */
+export type UnusedRotation = ({ ok: true; user: UserRecord } & StartedSession) | { ok: false; error: 'invalid' | 'csrf' };
 
 /** How a rotation went; a reuse carries the revocation, to wait for after the commit (`revocationDelivered`). */
 export type Rotation =
@@ -193,12 +197,12 @@ export class SessionsService {
 
   /**
    * A refresh's common case without a transaction: an unused token of a live session, rotated in
-   * one statement (`SessionsRepository.rotateUnused`); a web client's CSRF header is checked first
+   * one statement that also reads its user (`SessionsRepository.rotateUnused`); a web client's CSRF header is checked first
    * against the session, as `rotate` checks it. `null` when it is not that case (unknown token, a
    * replay, a session that is not live): nothing changed, and the caller runs `rotate` in a
    * transaction, which tells a replay inside the grace window from a theft.
    */
-  async rotateUnused(token: string, meta: RequestMeta, expect: RotationRules): Promise<Rotation | null> {
+  async rotateUnused(token: string, meta: RequestMeta, expect: RotationRules): Promise<UnusedRotation | null> {
     if (!isOpaqueToken(token)) return { ok: false, error: 'invalid' };
     const hash = sha256(token);
     const now = this.clock.now();
@@ -210,7 +214,7 @@ export class SessionsService {
       sessionId = found.session.id;
     }
     const next = randomToken();
-    const session = await this.repo.rotateUnused({
+    const rotated = await this.repo.rotateUnused({
       tokenHash: hash,
       successorSealed: sealSuccessor(token, next),
       nextHash: sha256(next),
@@ -220,7 +224,7 @@ export class SessionsService {
       idleTtlSeconds: this.config.SESSION_IDLE_TTL_SECONDS,
       ip: meta.ip,
     });
-    return session ? { ok: true, session, refreshToken: next } : null;
+    return rotated ? { ok: true, ...rotated, refreshToken: next } : null;
   }
 
   /** Inside the grace window: the live token at the end of the successor chain, if any. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type ClientKind, type SessionTokensResponse } from '@app/contracts';
 import { ApiError, type RequestMeta, Sql, type Tx } from '@app/core';
 import type { SessionRow } from '../sessions/sessions.repository.js';
-import { invalidRefreshToken, type Rotation, SessionsService } from '../sessions/sessions.service.js';
+import { invalidRefreshToken, SessionsService } from '../sessions/sessions.service.js';
 import { AccessTokens } from '../tokens/access-tokens.service.js';
 import { toUserResponse } from '../users/user.mapper.js';
 import { type UserRecord, UsersRepository } from '../users/users.repository.js';
@@ -36,11 +36,10 @@ export class SessionIssuer {
   }
 
   /**
-   * An InsForge refresh. An unused token of a live session is rotated in one statement, then its
-   * user is read (two round trips; a web client's CSRF check reads the session first). Anything
-   * else (a replay, a theft, an invalid token) is decided in one transaction: the rotation rules
-   * and the user it is for; a theft's revocation commits before the 401. The access token is
-   * signed last.
+   * An InsForge refresh. An unused token of a live session is rotated, and its user read, in one
+   * statement (a web client's CSRF check reads the session first). Anything else (a replay, a
+   * theft, an invalid token) is decided in one transaction: the rotation rules and the user it is
+   * for; a theft's revocation commits before the 401. The access token is signed last.
    */
   async refresh(
     token: string,
@@ -49,15 +48,14 @@ export class SessionIssuer {
     meta: RequestMeta,
   ): Promise<AuthResult<SessionTokensResponse>> {
     const rules = { api: 'insforge' as const, csrf: client === 'web' ? { header: csrfHeader } : undefined };
-    const withUser = async (rotated: Rotation, q?: Tx) => {
-      if (!rotated.ok) return rotated;
-      const user = await this.users.findById(rotated.session.userId, q);
-      return user ? { ...rotated, user } : { ok: false as const, error: 'no-user' as const };
-    };
-    const unused = await this.sessions.rotateUnused(token, meta, rules);
-    const out = unused
-      ? await withUser(unused)
-      : await this.sql.transaction(async (tx) => withUser(await this.sessions.rotate(tx, token, meta, rules), tx));
+    const out =
+      (await this.sessions.rotateUnused(token, meta, rules)) ??
+      (await this.sql.transaction(async (tx) => {
+        const rotated = await this.sessions.rotate(tx, token, meta, rules);
+        if (!rotated.ok) return rotated;
+        const user = await this.users.findById(rotated.session.userId, tx);
+        return user ? { ...rotated, user } : { ok: false as const, error: 'no-user' as const };
+      }));
     if (!out.ok) {
       // A theft's revocation: the request waits, bounded, until profiles refuses the session's tokens too.
       if (out.error === 'reused') await this.sessions.revocationDelivered(out.revoked);

@@ -16,10 +16,31 @@ export interface UserRecord {
   updatedAt: Date;
 }
 
-/** The columns of a UserRecord, from `identity.users u`. */
-export const USER_COLUMNS = `u.id, u.email, u.username, u.password_hash AS "passwordHash", u.email_verified AS "emailVerified",
-  u.profile, u.metadata, u.created_at AS "createdAt", u.updated_at AS "updatedAt",
-  COALESCE((SELECT array_agg(DISTINCT p.provider ORDER BY p.provider) FROM identity.user_providers p WHERE p.user_id = u.id), '{}') AS providers`;
+/** Each field of a UserRecord and the SQL that reads it from `identity.users u`. */
+const USER_FIELDS: readonly (readonly [keyof UserRecord, string])[] = [
+  ['id', 'u.id'],
+  ['email', 'u.email'],
+  ['username', 'u.username'],
+  ['passwordHash', 'u.password_hash'],
+  ['emailVerified', 'u.email_verified'],
+  ['profile', 'u.profile'],
+  ['metadata', 'u.metadata'],
+  ['createdAt', 'u.created_at'],
+  ['updatedAt', 'u.updated_at'],
+  [
+    'providers',
+    `COALESCE((SELECT array_agg(DISTINCT p.provider ORDER BY p.provider) FROM identity.user_providers p WHERE p.user_id = u.id), '{}')`,
+  ],
+];
+
+/** The columns of a UserRecord from `identity.users u`, each named `${prefix}${field}` (a prefix keeps them apart from another row's). */
+export const userColumns = (prefix = '') => USER_FIELDS.map(([field, sql]) => `${sql} AS "${prefix}${field}"`).join(', ');
+
+export const USER_COLUMNS = userColumns();
+
+/** The UserRecord in a row whose user columns came from `userColumns(prefix)`. */
+export const userFromRow = (row: Record<string, unknown>, prefix: string): UserRecord =>
+  Object.fromEntries(USER_FIELDS.map(([field]) => [field, row[prefix + field]])) as unknown as UserRecord;
 const SELECT_USER = `SELECT ${USER_COLUMNS} FROM identity.users u`;
 
 export class UniqueViolation extends Error {
