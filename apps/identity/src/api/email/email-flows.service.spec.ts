@@ -1,14 +1,15 @@
 import { ApiError, type Tx } from '@app/core';
 import type { UserRecord } from '../../core/users/users.repository.js';
 import { EmailFlowsService, MESSAGES } from './email-flows.service.js';
-import { meta, refusal } from '../front-doors.testing.js';
+import type { AuthConfig } from '../../core/auth-config/auth-config.repository.js';
+import { authConfigWith, meta, refusal } from '../front-doors.testing.js';
 
 /** The rules of the email front door, with every collaborator faked (no I/O). */
 
 const TOKEN = 'a'.repeat(64);
 const user = { id: 'u1', email: 'ada@example.com', emailVerified: false, profile: { name: 'Ada' } } as unknown as UserRecord;
 
-function setup(cfg: Record<string, unknown> = {}) {
+function setup(cfg: Partial<AuthConfig> = {}) {
   const order: string[] = [];
   const tx = { query: jest.fn(), afterCommit: jest.fn() } as unknown as Tx;
   const f = {
@@ -26,17 +27,7 @@ function setup(cfg: Record<string, unknown> = {}) {
       issue: jest.fn(async () => ({ body: { accessToken: 'jwt' } })),
     },
     authConfig: {
-      get: jest.fn(async () => ({
-        verifyEmailMethod: 'code',
-        resetPasswordMethod: 'code',
-        passwordMinLength: 8,
-        requireNumber: false,
-        requireLowercase: false,
-        requireUppercase: false,
-        requireSpecialChar: false,
-        allowedRedirectUrls: [],
-        ...cfg,
-      })),
+      get: jest.fn(async () => authConfigWith(cfg)),
     },
     email: { recordOtp: jest.fn(), recordVerification: jest.fn(), recordReset: jest.fn() },
     codes: {

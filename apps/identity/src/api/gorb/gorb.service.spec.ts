@@ -3,7 +3,8 @@ import { IdentityConfig } from '../../core/config/identity.config.js';
 import { invalidCredentials } from '../../core/sign-in/password-check.js';
 import { UniqueViolation, type UserRecord } from '../../core/users/users.repository.js';
 import { GorbService } from './gorb.service.js';
-import { meta, refusal } from '../front-doors.testing.js';
+import type { AuthConfig } from '../../core/auth-config/auth-config.repository.js';
+import { authConfigWith, meta, refusal } from '../front-doors.testing.js';
 
 /** The rules of the Gorb front door, with every collaborator faked (no I/O). */
 
@@ -21,7 +22,7 @@ const user: UserRecord = {
   updatedAt: new Date(0),
 };
 
-function setup(cfg: Record<string, unknown> = {}) {
+function setup(cfg: Partial<AuthConfig> = {}) {
   const tx = { query: jest.fn(), afterCommit: jest.fn() } as unknown as Tx;
   const f = {
     sql: { transaction: jest.fn(async (work: (t: Tx) => unknown) => work(tx)) },
@@ -45,16 +46,7 @@ function setup(cfg: Record<string, unknown> = {}) {
     sessionsRepo: { insertOpaqueAccessToken: jest.fn() },
     hasher: { hash: jest.fn(async () => 'hash') },
     authConfig: {
-      get: jest.fn(async () => ({
-        disableSignup: false,
-        requireEmailVerification: false,
-        passwordMinLength: 8,
-        requireNumber: false,
-        requireLowercase: false,
-        requireUppercase: false,
-        requireSpecialChar: false,
-        ...cfg,
-      })),
+      get: jest.fn(async () => authConfigWith(cfg)),
     },
     limits: { consume: jest.fn() },
     events: { registered: jest.fn(async () => 'ev1'), registeredDelivered: jest.fn() },

@@ -4,7 +4,7 @@ import type { AuthConfig } from '../../core/auth-config/auth-config.repository.j
 import { IdentityConfig } from '../../core/config/identity.config.js';
 import { UniqueViolation, type UserRecord } from '../../core/users/users.repository.js';
 import { AuthService } from './auth.service.js';
-import { meta, refusal as refusedWith } from '../front-doors.testing.js';
+import { authConfigWith, meta, refusal as refusedWith } from '../front-doors.testing.js';
 
 /** The rules of the InsForge front door, with every collaborator faked (no I/O). */
 
@@ -17,22 +17,6 @@ const user: UserRecord = {
   profile: {},
   metadata: {},
   providers: ['email'],
-  createdAt: new Date(0),
-  updatedAt: new Date(0),
-};
-const baseConfig: AuthConfig = {
-  id: 1,
-  uid: '00000000-0000-4000-8000-000000000001',
-  requireEmailVerification: false,
-  passwordMinLength: 8,
-  requireNumber: false,
-  requireLowercase: false,
-  requireUppercase: false,
-  requireSpecialChar: false,
-  verifyEmailMethod: 'code',
-  resetPasswordMethod: 'code',
-  allowedRedirectUrls: [],
-  disableSignup: false,
   createdAt: new Date(0),
   updatedAt: new Date(0),
 };
@@ -73,7 +57,7 @@ function setup(cfg: Partial<AuthConfig> = {}) {
       end: jest.fn(async () => 1),
     },
     tokens: { verify: jest.fn(async (): Promise<object | null> => ({ userId: 'u1', sessionId: 's1' })) },
-    authConfig: { get: jest.fn(async () => ({ ...baseConfig, ...cfg })) },
+    authConfig: { get: jest.fn(async () => authConfigWith(cfg)) },
     limits: { consume: jest.fn(), assertNotBlocked: jest.fn(), penalize: jest.fn() },
     events: {
       registered: jest.fn(async () => (order.push('registered'), 'ev1')),

@@ -1,21 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { PublicAuthConfig } from '@app/contracts';
 import { type Queryable, Sql, type Tx } from '@app/core';
 
-/** The singleton row of auth settings (public-config fields plus the redirect allow-list). */
-export interface AuthConfig {
+/** The singleton row of auth settings: public-config's policy (its OAuth lists come from the provider configs) plus the redirect allow-list. */
+export interface AuthConfig extends Omit<PublicAuthConfig, 'oAuthProviders' | 'customOAuthProviders'> {
   id: number;
   /** the row's public id (the admin API's `id`) */
   uid: string;
-  requireEmailVerification: boolean;
-  passwordMinLength: number;
-  requireNumber: boolean;
-  requireLowercase: boolean;
-  requireUppercase: boolean;
-  requireSpecialChar: boolean;
-  verifyEmailMethod: 'code' | 'link';
-  resetPasswordMethod: 'code' | 'link';
   allowedRedirectUrls: string[];
-  disableSignup: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
